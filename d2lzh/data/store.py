@@ -1,0 +1,174 @@
+"""Where data sets live on disk, and how missing files are fetched, checked and unpacked.
+
+Every loader resolves its folder the same way: the ``root`` argument if given, else
+``$D2LZH_DATA/<name>``, else the loader's own fallbacks (MXNet's cache, the book's ``../data``).
+Files already there are used as they are, offline. Missing files are downloaded (unless
+``D2LZH_OFFLINE=1``), checked against their sha1, and on failure one error says which files
+to put where.
+"""
+import collections
+import hashlib
+import os
+import shutil
+import tarfile
+import tempfile
+import urllib.request
+import zipfile
+
+DATA_ENV = "D2LZH_DATA"
+OFFLINE_ENV = "D2LZH_OFFLINE"
+DOWNLOAD_TIMEOUT_S = 30
+
+RemoteFile = collections.namedtuple("RemoteFile", "name urls sha1")
+RemoteFile.__doc__ = """A file a data set needs: its name, the URLs to try in order, its sha1 (or None)."""
+
+
+class DataNotFoundError(FileNotFoundError):
+    """A data set's files are neither on disk nor downloadable; the message says how to fix it."""
+
+
+class DownloadError(OSError):
+    """A download failed or its checksum did not match."""
+
+
+def expand(path):
+    """``path`` with ``~`` and environment variables expanded, made absolute."""
+    return os.path.abspath(os.path.expandvars(os.path.expanduser(str(path))))
+
+
+def mxnet_cache_dir(name):
+    """MXNet's own dataset cache for ``name`` (``$MXNET_HOME/datasets/<name>``, default ``~/.mxnet``)."""
+    home = os.environ.get("MXNET_HOME", os.path.join("~", ".mxnet"))
+    return expand(os.path.join(home, "datasets", name))
+
+
+def legacy_dir(*parts):
+    """The book's layout: data next to the chapter folders, ``../data/...`` from the working directory."""
+    return expand(os.path.join("..", "data", *parts))
+
+
+def candidate_dirs(name, root=None, fallbacks=()):
+    """Folders searched for data set ``name``: ``root`` alone if given, else $D2LZH_DATA/name, then fallbacks."""
+    if root is not None:
+        return [expand(root)]
+    dirs = []
+    if os.environ.get(DATA_ENV):
+        dirs.append(expand(os.path.join(os.environ[DATA_ENV], name)))
+    dirs.extend(expand(d) for d in fallbacks)
+    return list(collections.OrderedDict.fromkeys(dirs))
+
+
+def locate(filenames, dirs):
+    """The first folder of ``dirs`` that holds every file of ``filenames``, else None."""
+    for folder in dirs:
+        if all(os.path.isfile(os.path.join(folder, f)) for f in filenames):
+            return folder
+    return None
+
+
+def fetch(title, remote_files, dirs):
+    """Folder holding all ``remote_files``: found in ``dirs``, else downloaded into ``dirs[0]``.
+
+    Raises DataNotFoundError naming the missing files, the folders searched and how to fix it.
+    """
+    names = [f.name for f in remote_files]
+    found = locate(names, dirs)
+    if found is not None:
+        return found
+    target = dirs[0]
+    if os.environ.get(OFFLINE_ENV, "") not in ("", "0"):
+        reason = "downloads are off (%s is set)" % OFFLINE_ENV
+    else:
+        try:
+            for remote in remote_files:
+                path = os.path.join(target, remote.name)
+                if not os.path.isfile(path):
+                    download(remote.urls, path, remote.sha1)
+            return target
+        except DownloadError as err:
+            reason = "downloading into %s failed: %s" % (target, err)
+    raise DataNotFoundError(missing_message(title, remote_files, dirs, reason))
+
+
+def missing_message(title, remote_files, dirs, reason):
+    """The one error text for absent data: what is missing, where we looked, what to do."""
+    lines = [
+        "%s not found, and %s." % (title, reason),
+        "Needed files: %s" % ", ".join(f.name for f in remote_files),
+        "Folders searched, in order: %s" % "; ".join(dirs),
+        "Fix: copy the files into the first folder (or pass root=DIR, or set %s=DIR so that"
+        " DIR/<data set> holds them). Sources:" % DATA_ENV,
+    ]
+    lines.extend("  %s  <-  %s" % (f.name, f.urls[0]) for f in remote_files if f.urls)
+    return "\n".join(lines)
+
+
+def _urlopen(url, timeout):
+    """Open ``url`` for reading (tests replace this to simulate the network)."""
+    return urllib.request.urlopen(url, timeout=timeout)
+
+
+def download(urls, path, sha1=None):
+    """Download the first of ``urls`` that works into ``path`` atomically, checking ``sha1``."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    errors = []
+    for url in [urls] if isinstance(urls, str) else urls:
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path) or ".", suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as out, _urlopen(url, DOWNLOAD_TIMEOUT_S) as response:
+                shutil.copyfileobj(response, out)
+            if sha1 and file_sha1(tmp) != sha1:
+                raise DownloadError("%s: sha1 mismatch (expected %s)" % (url, sha1))
+            os.replace(tmp, path)
+            return path
+        except (OSError, ValueError) as err:  # URLError, timeouts and DownloadError are OSErrors
+            errors.append("%s (%s)" % (url, err))
+        finally:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+    raise DownloadError("; ".join(errors) or "no URL to download from")
+
+
+def file_sha1(path, chunk=1 << 20):
+    """Hex sha1 of a file, read in chunks."""
+    digest = hashlib.sha1()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(chunk), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _inside(folder, member):
+    """Whether archive member name ``member`` stays inside ``folder`` once joined."""
+    target = os.path.realpath(os.path.join(folder, member))
+    return os.path.commonpath([os.path.realpath(folder), target]) == os.path.realpath(folder)
+
+
+def extract(archive, folder):
+    """Unpack a zip or tar archive into ``folder``, refusing members that would land outside it."""
+    os.makedirs(folder, exist_ok=True)
+    if zipfile.is_zipfile(archive):
+        with zipfile.ZipFile(archive) as zf:
+            _refuse_escapes(archive, folder, zf.namelist())
+            zf.extractall(folder)
+        return folder
+    with tarfile.open(archive) as tf:
+        members = tf.getmembers()
+        _refuse_escapes(archive, folder, [m.name for m in members])
+        links = [m for m in members if m.issym() or m.islnk()]
+        _refuse_escapes(archive, folder, [os.path.join(os.path.dirname(m.name), m.linkname) for m in links])
+        tf.extractall(folder, members=[m for m in members if m.isreg() or m.isdir() or m in links])
+    return folder
+
+
+def _refuse_escapes(archive, folder, names):
+    """Raise if any member name of ``archive`` would be written outside ``folder``."""
+    bad = [n for n in names if os.path.isabs(n) or not _inside(folder, n)]
+    if bad:
+        raise ValueError("refusing to extract %s: member %r would land outside %s" % (archive, bad[0], folder))
+
+
+def mkdir_if_not_exist(path):
+    """Create a folder and its parents if missing; ``path`` is a list of components (1.0.0) or a str."""
+    folder = os.path.join(*path) if isinstance(path, (list, tuple)) else path
+    os.makedirs(folder, exist_ok=True)
