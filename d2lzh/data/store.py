@@ -90,6 +90,17 @@ def fetch(title, remote_files, dirs):
     raise DataNotFoundError(missing_message(title, remote_files, dirs, reason))
 
 
+def fetch_unpacked(title, archive, subdir, data_dir):
+    """Folder holding ``subdir`` unpacked: found in ``data_dir`` or $D2LZH_DATA, else ``archive``
+    downloaded into ``data_dir`` and extracted there."""
+    for folder in [expand(data_dir)] + candidate_dirs("."):
+        if os.path.isdir(os.path.join(folder, subdir)):
+            return folder
+    folder = fetch(title, [archive], [expand(data_dir)])
+    extract(os.path.join(folder, archive.name), folder)
+    return folder
+
+
 def missing_message(title, remote_files, dirs, reason):
     """The one error text for absent data: what is missing, where we looked, what to do."""
     lines = [
