@@ -107,8 +107,8 @@ def missing_message(title, remote_files, dirs, reason):
         "%s not found, and %s." % (title, reason),
         "Needed files: %s" % ", ".join(f.name for f in remote_files),
         "Folders searched, in order: %s" % "; ".join(dirs),
-        "Fix: copy the files into the first folder (or pass root=DIR, or set %s=DIR so that"
-        " DIR/<data set> holds them). Sources:" % DATA_ENV,
+        "Fix: copy the files into one of those folders; to keep them elsewhere, pass root=DIR or set"
+        " %s (README, 'Where data goes'). Sources:" % DATA_ENV,
     ]
     lines.extend("  %s  <-  %s" % (f.name, f.urls[0]) for f in remote_files if f.urls)
     return "\n".join(lines)
