@@ -1,0 +1,107 @@
+"""python -m grader: parse the command line, call grader.grade, print or write the report, set the exit code."""
+import argparse
+import signal
+import sys
+import traceback
+
+from grader.report import FORMATS, render, write_atomically
+from grader.runner import DEFAULT_CTX, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, GraderUsageError, grade
+
+EXIT_ALL_PASSED, EXIT_NOT_ALL_PASSED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+DESCRIPTION = """\
+Grade your exercise modules and tell you, per exercise, what passed, what failed and why,
+and what you have not tried yet (with a hint).
+
+Your code runs in a separate process per chapter module, so a crash, an endless loop or a
+syntax error in one chapter costs only that chapter's exercises.
+"""
+
+EPILOG = """\
+examples:
+  python -m grader                      grade everything in ./exercises
+  python -m grader ch03                 only chapter 3
+  python -m grader ch03.linreg ch05     one exercise of chapter 3, and all of chapter 5
+  python -m grader --solutions          grade the model solutions (they all pass)
+  python -m grader --submission ~/hw    grade the chapter modules in ~/hw
+  python -m grader --format json --output results.json
+  python -m grader --ctx gpu ch05       train on the first GPU
+
+exit codes:
+  0    every graded exercise passed
+  1    some exercise did not pass (failed, not attempted, error or timeout)
+  2    usage or internal error (unknown chapter, missing folder, unavailable GPU, ...)
+  130  interrupted (Ctrl-C)
+"""
+
+
+def build_parser():
+    """The argument parser; its defaults are grader.grade's."""
+    parser = argparse.ArgumentParser(prog="python -m grader", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("select", nargs="*", metavar="CHAPTER_OR_EXERCISE",
+                        help="what to grade: ch03, ch03_deep_learning_basics or ch03.linreg (default: everything)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--solutions", action="store_const", dest="folder", const="solutions",
+                       help="grade ./solutions instead of ./exercises")
+    where.add_argument("--submission", dest="folder", metavar="PATH", help="grade the chapter modules in PATH")
+    parser.set_defaults(folder="exercises")
+    parser.add_argument("--format", choices=FORMATS, default="table", help="report format (default: table)")
+    parser.add_argument("--output", metavar="FILE", help="write the report to FILE instead of printing it")
+    parser.add_argument("--ctx", default=DEFAULT_CTX, help="cpu, gpu or gpu:N for exercises that train "
+                        "(default: %(default)s)")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help="time limit per query to your code (default: %(default)g)")
+    parser.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
+                        help="memory cap per chapter process (default: %(default)d)")
+    parser.add_argument("--seed", type=int, help="reproduce a run: the seed its table footer printed")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress line; the table shows totals only")
+    return parser
+
+
+def progress_line(stream):
+    """A progress callback that rewrites one line on stream (a terminal) as exercises finish."""
+    def show(result, done, total):
+        stream.write("\r\033[K[%d/%d] %s %s" % (done, total, result.id, result.status))
+        if done == total:
+            stream.write("\r\033[K")
+        stream.flush()
+    return show
+
+
+def _interrupt(signum, frame):
+    """Turn SIGTERM into KeyboardInterrupt, so children are killed on the way out."""
+    raise KeyboardInterrupt
+
+
+def main(argv=None):
+    """Run the command line; return the exit code."""
+    args = build_parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)
+    show = progress_line(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
+    try:
+        report = grade(args.folder, args.select, ctx=args.ctx, timeout=args.timeout,
+                       memory_mb=args.memory_mb, seed=args.seed, progress=show)
+        text = render(report, args.format)
+        if args.quiet and args.format == "table":
+            text = text.splitlines()[-1] + "\n"
+        if args.output:
+            write_atomically(args.output, text)
+        else:
+            sys.stdout.write(text)
+    except GraderUsageError as exc:
+        print("python -m grader: error: %s" % exc, file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\npython -m grader: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception:  # a bug in the grader or its checks: say so, never report a grade
+        traceback.print_exc()
+        print("python -m grader: internal error (a grader bug; please report it with the trace above)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_ALL_PASSED if report.all_passed else EXIT_NOT_ALL_PASSED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One pytest module per chapter of exercises; ``python -m grader`` runs them (see grader.runner)."""

@@ -1,0 +1,124 @@
+"""Render a GradeReport as a terminal table, JSON, Gradescope results.json, JUnit XML or CSV."""
+import csv
+import io
+import json
+import os
+import tempfile
+import xml.etree.ElementTree as ET
+
+from grader.results import ERROR, FAILED, NOT_ATTEMPTED, PASSED, STATUSES, TIMEOUT
+
+FORMATS = ("table", "json", "gradescope", "junit", "csv")
+MESSAGE_LINES = 8  # lines of a message the table shows; the JSON formats carry all of it
+
+
+def _points(earned, available):
+    """'1.5/2' with whole numbers printed without a decimal point."""
+    return "%g/%g" % (earned, available)
+
+
+def _counts(results):
+    """'10 passed, 1 failed, ...' for the statuses that occur."""
+    counts = [(status, sum(r.status == status for r in results)) for status in STATUSES]
+    return ", ".join("%d %s" % (n, status.replace("_", " ")) for status, n in counts if n)
+
+
+def table(report):
+    """Per chapter and per exercise: status, points, and for what did not pass the message and hint."""
+    lines = []
+    for chapter, results in report.chapters():
+        earned = sum(r.points for r in results)
+        lines.append("%-60s %9s" % (chapter, _points(earned, sum(r.max_points for r in results))))
+        for result in results:
+            points = _points(result.points, result.max_points)
+            lines.append("  %-14s %-43s %9s" % (result.status, result.id, points))
+            if result.status != PASSED:
+                shown = result.message.splitlines()[:MESSAGE_LINES] if result.status != NOT_ATTEMPTED else []
+                lines.extend("      " + line for line in shown)
+                if result.hint:
+                    lines.append("      hint: " + result.hint)
+    lines.append("")
+    lines.append("Total %s points (%s) in %.1f s; reproduce with --seed %s"
+                 % (_points(report.score, report.max_score), _counts(report.exercises) or "nothing graded",
+                    report.duration_s, report.seed))
+    return "\n".join(lines) + "\n"
+
+
+def as_json(report):
+    """The results model itself."""
+    return json.dumps(report.to_dict(), indent=2) + "\n"
+
+
+def _feedback(result):
+    """Status, message and (unless it passed) hint of one exercise, one per line."""
+    hint = "hint: " + result.hint if result.hint and result.status != PASSED else ""
+    return "\n".join(filter(None, [result.status, result.message, hint]))
+
+
+def gradescope(report):
+    """Gradescope's autograder results.json: score, execution_time and one test per exercise."""
+    tests = [{"name": r.id, "score": r.points, "max_score": r.max_points,
+              "status": "passed" if r.status == PASSED else "failed",
+              "output": _feedback(r), "visibility": "visible"} for r in report.exercises]
+    return json.dumps({"score": report.score, "execution_time": round(report.duration_s, 3),
+                       "output": "%s points; %s" % (_points(report.score, report.max_score),
+                                                    _counts(report.exercises)),
+                       "tests": tests}, indent=2) + "\n"
+
+
+_JUNIT_OUTCOME = {FAILED: "failure", ERROR: "error", TIMEOUT: "error", NOT_ATTEMPTED: "skipped"}
+
+
+def junit(report):
+    """JUnit XML: a testsuite per chapter, a testcase per exercise with points as properties."""
+    root = ET.Element("testsuites", name="d2lzh-grader", time="%.3f" % report.duration_s)
+    for chapter, results in report.chapters():
+        suite = ET.SubElement(root, "testsuite", name=chapter, tests=str(len(results)))
+        for attribute, outcome in (("failures", "failure"), ("errors", "error"), ("skipped", "skipped")):
+            suite.set(attribute, str(sum(_JUNIT_OUTCOME.get(r.status) == outcome for r in results)))
+        for result in results:
+            case = ET.SubElement(suite, "testcase", classname=chapter, name=result.id)
+            properties = ET.SubElement(case, "properties")
+            for name, value in (("points", "%g" % result.points), ("max_points", "%g" % result.max_points),
+                                ("status", result.status), ("hint", result.hint)):
+                ET.SubElement(properties, "property", name=name, value=value)
+            if result.status in _JUNIT_OUTCOME:
+                element = ET.SubElement(case, _JUNIT_OUTCOME[result.status], type=result.status,
+                                        message=(result.message.splitlines() or [result.status])[0])
+                element.text = result.message
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def as_csv(report):
+    """One row per exercise: id, chapter, status, points, max_points, message, hint."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "chapter", "status", "points", "max_points", "message", "hint"])
+    for r in report.exercises:
+        writer.writerow([r.id, r.chapter, r.status, "%g" % r.points, "%g" % r.max_points, r.message, r.hint])
+    return out.getvalue()
+
+
+RENDERERS = {"table": table, "json": as_json, "gradescope": gradescope, "junit": junit, "csv": as_csv}
+
+
+def render(report, fmt):
+    """report as text in one of FORMATS."""
+    return RENDERERS[fmt](report)
+
+
+def write_atomically(path, text):
+    """Write text to path through a temporary file in the same folder and os.replace.
+
+    Readers never see half a file, and whatever stood at path before (even a file student code
+    wrote there during the run) is replaced as a whole.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temp = tempfile.mkstemp(prefix=".grader-", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        os.unlink(temp)
+        raise

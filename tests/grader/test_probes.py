@@ -1,0 +1,152 @@
+"""Tests of grader.probes, called in-process on small stand-ins for student code."""
+import itertools
+
+import mxnet as mx
+import numpy as np
+import pytest
+from mxnet import autograd, nd
+from mxnet.gluon import nn
+
+from grader import probes
+
+
+def _two_dense(hidden):
+    net = nn.Sequential()
+    net.add(nn.Dense(hidden, activation="relu"), nn.Dense(2))
+    return net
+
+
+def _sgd_in_place(params, lr):
+    for p in params:
+        p[:] = p - lr * p.grad
+
+
+def _sgd_rebinding(params, lr):
+    for p in params:
+        p = p - lr * p.grad  # noqa: F841  (the classic mistake: rebinds a local name only)
+
+
+def _momentum_like(params, states, hyperparams):
+    for p, (v, s) in zip(params, states):
+        v[:] = v + p.grad
+        s[:] = s + 1
+        p[:] = p - hyperparams["lr"] * v
+    hyperparams["t"] += 1
+
+
+def _autograd_grad_of(f, x):
+    x.attach_grad()
+    with autograd.record():
+        y = f(x)
+    y.backward()
+    return x.grad
+
+
+def test_plain_converts_nested_ndarrays_and_keeps_containers():
+    got = probes._plain({"a": [nd.ones((2,)), (nd.zeros((1,)), 3)], "b": "text"})
+    assert isinstance(got["a"], list) and isinstance(got["a"][1], tuple)
+    np.testing.assert_array_equal(got["a"][0], np.ones(2, dtype=np.float32))
+    assert got["a"][1][1] == 3 and got["b"] == "text"
+
+
+def test_forward_summary_reports_shape_counts_and_layers():
+    got = probes.forward_summary(_two_dense, 5, input_shape=(4, 3))
+    assert got == {"output_shape": (4, 2), "param_count": 3 * 5 + 5 + 5 * 2 + 2,
+                   "trainable_count": 3 * 5 + 5 + 5 * 2 + 2, "layers": ["Dense", "Dense"]}
+
+
+def test_forward_summary_separates_batch_norm_statistics():
+    got = probes.forward_summary(nn.BatchNorm, input_shape=(2, 3, 4, 4))
+    assert (got["param_count"], got["trainable_count"]) == (4 * 3, 2 * 3)
+
+
+def test_forward_zeroed_leaves_only_the_wiring():
+    class Shortcut(nn.Block):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = nn.Dense(3)
+
+        def forward(self, X):
+            return self.dense(X) + X
+
+    x = np.array([[1.0, -2.0, 3.0]])
+    np.testing.assert_array_equal(probes.forward_zeroed(Shortcut, x=x), x.astype(np.float32))
+    np.testing.assert_array_equal(probes.forward_zeroed(nn.Dense, 2, x=x), np.zeros((1, 2), dtype=np.float32))
+
+def test_update_in_place_sees_in_place_writes():
+    params, grads = [np.ones((2, 2)), np.zeros(3)], [np.full((2, 2), 2.0), np.ones(3)]
+    got = probes.update_in_place(_sgd_in_place, params, grads, 0.5)
+    np.testing.assert_allclose(got["params"][0], np.zeros((2, 2)))
+    np.testing.assert_allclose(got["params"][1], np.full(3, -0.5))
+    np.testing.assert_allclose(got["grads"][1], np.ones(3))
+
+
+def test_update_in_place_exposes_rebinding():
+    got = probes.update_in_place(_sgd_rebinding, [np.ones(2)], [np.ones(2)], 0.5)
+    np.testing.assert_allclose(got["params"][0], np.ones(2))
+
+
+def test_update_in_place_passes_ctx_on():
+    seen = {}
+
+    def record_ctx(params, ctx):
+        seen["ctx"], seen["array_ctx"] = ctx, params[0].context
+
+    probes.update_in_place(record_ctx, [np.ones(2)], [np.ones(2)], ctx=mx.cpu())
+    assert seen == {"ctx": mx.cpu(), "array_ctx": mx.cpu()}
+
+
+def test_optimizer_run_keeps_states_and_returns_hyperparams():
+    grads = [[np.ones(2)], [np.ones(2)]]
+    got = probes.optimizer_run(_momentum_like, [np.zeros(2)], grads, {"lr": 0.1, "t": 1}, state_slots=2)
+    np.testing.assert_allclose(got["trace"][0][0], np.full(2, -0.1), rtol=1e-6)
+    np.testing.assert_allclose(got["trace"][1][0], np.full(2, -0.3), rtol=1e-6)
+    assert got["hyperparams"] == {"lr": 0.1, "t": 3}
+
+
+def test_iterate_lists_batches_as_numpy_tuples():
+    def batches(n):
+        for start in range(0, n, 2):
+            yield nd.arange(start, min(start + 2, n)), nd.arange(start, min(start + 2, n)) * 10
+
+    got = probes.iterate(batches, 5)
+    assert [len(y) for _, y in got] == [2, 2, 1]
+    assert all(isinstance(part, np.ndarray) for batch in got for part in batch)
+    np.testing.assert_array_equal(got[2][1], np.array([40.0], dtype=np.float32))
+
+
+def test_iterate_stops_an_endless_iterator(monkeypatch):
+    monkeypatch.setattr(probes, "MAX_BATCHES", 7)
+    got = probes.iterate(lambda: ((nd.zeros(1), nd.zeros(1)) for _ in itertools.count()))
+    assert len(got) == 7
+
+
+def test_value_and_grad_backpropagates_through_fn():
+    got = probes.value_and_grad(lambda x: x * x * x, np.array([1.0, -2.0]))
+    np.testing.assert_allclose(got["value"], [1.0, -8.0])
+    np.testing.assert_allclose(got["grad"], [3.0, 12.0])
+
+
+@pytest.mark.parametrize("name", sorted(probes.TEST_FUNCTIONS))
+def test_grad_with_gives_the_student_a_differentiable_function(name):
+    x = np.array([[0.5, -1.0], [2.0, 0.1]])
+    got = probes.grad_with(_autograd_grad_of, name, x)
+    assert isinstance(got, np.ndarray) and got.shape == x.shape
+    step = 1e-3
+    bump = np.zeros_like(x)
+    bump[0, 1] = step
+    f = probes.TEST_FUNCTIONS[name]
+    rise = f(nd.array(x + bump, dtype="float64")) - f(nd.array(x - bump, dtype="float64"))
+    numeric = rise.asscalar() / (2 * step)
+    assert got[0, 1] == pytest.approx(numeric, rel=1e-3)
+
+
+def test_trace_2d_iterates_from_the_start():
+    got = probes.trace_2d(lambda a, b, scale: (a * scale, b + 1), (1.0, 0.0), 3, scale=2.0)
+    assert got == [[1.0, 0.0], [2.0, 1.0], [4.0, 2.0], [8.0, 3.0]]
+
+
+def test_on_context_reports_where_results_live():
+    got = probes.on_context(lambda x, ctx: (x.as_in_context(ctx), nd.ones(1, ctx=ctx)), mx.cpu(), nd.zeros(2))
+    assert got["contexts"] == ["cpu(0)"] and got["requested"] == "cpu(0)"
+    np.testing.assert_array_equal(got["value"][0], np.zeros(2, dtype=np.float32))

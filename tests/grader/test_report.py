@@ -1,0 +1,107 @@
+"""Every output format renders the one results model, and each validates as its consumers expect."""
+import csv
+import io
+import json
+import os
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from grader import report as formats
+from grader.results import STATUSES, ExerciseResult, GradeReport
+
+NUMBER = (int, float)
+
+RESULTS_SCHEMA = {
+    "type": dict, "required": {"score": NUMBER, "max_score": NUMBER, "duration_s": NUMBER, "exercises": list},
+    "items": {"type": dict, "required": {"id": str, "chapter": str, "status": str, "points": NUMBER,
+                                         "max_points": NUMBER, "message": str, "hint": str},
+              "enum": {"status": STATUSES}},
+}
+
+GRADESCOPE_SCHEMA = {
+    "type": dict, "required": {"score": NUMBER, "execution_time": NUMBER, "tests": list},
+    "items": {"type": dict, "required": {"name": str, "score": NUMBER, "max_score": NUMBER, "status": str,
+                                         "output": str, "visibility": str},
+              "enum": {"status": ("passed", "failed"), "visibility": ("hidden", "after_due_date",
+                                                                      "after_published", "visible")}},
+}
+
+
+def validate(data, schema, list_key):
+    """Check data against a tiny schema: types of required keys, the list's items, allowed values."""
+    assert isinstance(data, schema["type"])
+    for key, kind in schema["required"].items():
+        assert isinstance(data.get(key), kind) and not isinstance(data.get(key), bool), key
+    items = schema["items"]
+    for item in data[list_key]:
+        assert isinstance(item, items["type"])
+        for key, kind in items["required"].items():
+            assert isinstance(item.get(key), kind) and not isinstance(item.get(key), bool), (key, item)
+        for key, allowed in items["enum"].items():
+            assert item[key] in allowed, (key, item)
+
+
+@pytest.fixture
+def graded():
+    """A report with one exercise in every status, partial credit included."""
+    return GradeReport([
+        ExerciseResult("ch02.a", "ch02_preliminaries", "passed", 2, 2, "", "Hint of a passed exercise."),
+        ExerciseResult("ch02.b", "ch02_preliminaries", "failed", 1, 2, "second: expected shape (3,), got (4,)",
+                       "Reshape first."),
+        ExerciseResult("ch03.c", "ch03_deep_learning_basics", "not_attempted", 0, 1, "stub", "Start here."),
+        ExerciseResult("ch03.d", "ch03_deep_learning_basics", "error", 0, 3, "line 4: ValueError: <&>\nmore",
+                       "Read the trace."),
+        ExerciseResult("ch03.e", "ch03_deep_learning_basics", "timeout", 0, 1.5, "did not finish", "No loops."),
+    ], duration_s=3.21, seed=42)
+
+
+def test_json_is_the_results_model(graded):
+    data = json.loads(formats.render(graded, "json"))
+    validate(data, RESULTS_SCHEMA, "exercises")
+    assert (data["score"], data["max_score"], data["seed"]) == (3, 9.5, 42)
+    assert GradeReport.from_dict(data) == graded
+
+
+def test_gradescope_results_json(graded):
+    data = json.loads(formats.render(graded, "gradescope"))
+    validate(data, GRADESCOPE_SCHEMA, "tests")
+    assert data["score"] == 3 and [t["status"] for t in data["tests"]] == ["passed"] + ["failed"] * 4
+    assert data["tests"][1]["score"] == 1 and "Reshape first." in data["tests"][1]["output"]
+    assert data["tests"][0]["output"] == "passed"
+
+
+def test_junit_parses_and_carries_points(graded):
+    root = ET.fromstring(formats.render(graded, "junit"))
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == ["ch02_preliminaries", "ch03_deep_learning_basics"]
+    assert [(s.get("tests"), s.get("failures"), s.get("errors"), s.get("skipped")) for s in suites] == [
+        ("2", "1", "0", "0"), ("3", "0", "2", "1")]
+    case = root.find(".//testcase[@name='ch02.b']")
+    properties = {p.get("name"): p.get("value") for p in case.iter("property")}
+    assert properties == {"points": "1", "max_points": "2", "status": "failed", "hint": "Reshape first."}
+    assert case.find("failure").get("message") == "second: expected shape (3,), got (4,)"
+    assert root.find(".//testcase[@name='ch03.d']/error").text == "line 4: ValueError: <&>\nmore"
+
+
+def test_csv_has_one_row_per_exercise(graded):
+    rows = list(csv.DictReader(io.StringIO(formats.render(graded, "csv"))))
+    assert [row["status"] for row in rows] == list(STATUSES)
+    assert rows[4]["max_points"] == "1.5" and rows[3]["message"] == "line 4: ValueError: <&>\nmore"
+
+
+def test_table_shows_chapters_hints_for_what_did_not_pass_and_the_totals(graded):
+    table = formats.render(graded, "table")
+    assert "ch02_preliminaries" in table and "ch03_deep_learning_basics" in table
+    assert table.count("hint: ") == 4 and "Reshape first." in table and "Hint of a passed" not in table
+    assert "expected shape (3,), got (4,)" in table and "stub" not in table
+    assert table.rstrip().splitlines()[-1] == (
+        "Total 3/9.5 points (1 passed, 1 failed, 1 not attempted, 1 error, 1 timeout) in 3.2 s; "
+        "reproduce with --seed 42")
+
+
+def test_write_atomically_replaces_the_whole_file_and_leaves_no_temp(tmp_path):
+    target = tmp_path / "results.json"
+    target.write_text("a fake report written by student code, longer than the real one")
+    formats.write_atomically(str(target), "{}\n")
+    assert target.read_text() == "{}\n" and os.listdir(tmp_path) == ["results.json"]

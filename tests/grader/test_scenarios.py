@@ -1,0 +1,128 @@
+"""Grade each folder in scenarios/ through the command line and compare with its expected_outcome.json.
+
+A scenario folder holds only the chapter modules it changes; they start with
+``from solved_<chapter> import *`` and override a few names. The test copies every module of
+solutions/ into a temporary submission (also as solved_<chapter>.py), overlays the scenario's
+modules, runs ``python -m grader`` in this process with --format json --output, and checks:
+each exercise's status (``default`` unless listed under ``chapters`` or ``exercises``), message
+fragments, points, the exit code, that the student's output never reached stdout, that the
+report file is the grader's, and that no child process is left running.
+
+expected_outcome.json keys: submission ("solutions"/"exercises" to grade that folder as is),
+select, default, chapters {chapter: status}, exercises {id: status}, messages {id: fragment},
+points {id: points}, exit_code.
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from grader.__main__ import main
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = sorted(path for path in (Path(__file__).parent / "scenarios").iterdir() if path.is_dir())
+
+
+def build_submission(scenario, expected, tmp_path):
+    """The folder to grade: solutions/ or exercises/ as is, or solutions overlaid with the scenario's modules."""
+    if "submission" in expected:
+        return ROOT / expected["submission"]
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    for module in (ROOT / "solutions").glob("ch*.py"):
+        shutil.copy(module, folder / module.name)
+        shutil.copy(module, folder / ("solved_" + module.name))
+    for module in scenario.glob("*.py"):
+        shutil.copy(module, folder / module.name)
+    return folder
+
+
+def _processes():
+    """(pid, parent pid, command line) of every running process, from a /proc scan (no psutil)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit():
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                command = (entry / "cmdline").read_bytes().decode("utf-8", "replace")
+                found.append((int(entry.name), parent, command))
+        except (OSError, IndexError, ValueError):  # the process ended while we looked
+            continue
+    return found
+
+
+def leftover_processes(folder):
+    """Children of this test process, and processes anywhere whose command line names folder."""
+    return [(pid, command) for pid, parent, command in _processes()
+            if parent == os.getpid() or (str(folder) in command and pid != os.getpid())]
+
+
+def expected_status(result, expected):
+    """The status expected_outcome.json asks for this exercise."""
+    return expected.get("exercises", {}).get(
+        result["id"], expected.get("chapters", {}).get(result["chapter"], expected["default"]))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[path.name for path in SCENARIOS])
+def test_scenario(scenario, tmp_path, monkeypatch, capfd):
+    expected = json.loads((scenario / "expected_outcome.json").read_text())
+    folder = build_submission(scenario, expected, tmp_path)
+    output = tmp_path / "results.json"
+    monkeypatch.setenv("SCENARIO_OUTPUT", str(output))
+    monkeypatch.chdir(tmp_path)
+
+    code = main(expected.get("select", []) + [
+        "--submission", str(folder), "--format", "json", "--output", str(output),
+        "--timeout", "2", "--memory-mb", "2048", "--seed", "7", "--quiet"])
+
+    assert capfd.readouterr().out == ""
+    report = json.loads(output.read_text())
+    assert report["exercises"], "nothing was graded"
+    for result in report["exercises"]:
+        assert (result["id"], result["status"]) == (result["id"], expected_status(result, expected)), \
+            result["message"]
+        fragment = expected.get("messages", {}).get(result["id"])
+        if fragment:
+            assert fragment in result["message"], result["message"]
+        points = expected.get("points", {}).get(result["id"])
+        if points is not None or result["status"] == "passed":
+            assert result["points"] == (result["max_points"] if points is None else points)
+    assert report["score"] == sum(result["points"] for result in report["exercises"])
+    listed = set().union(*(expected.get(key, {}) for key in ("exercises", "messages", "points")))
+    assert listed <= {result["id"] for result in report["exercises"]}
+    assert code == expected["exit_code"]
+    assert leftover_processes(tmp_path) == []
+
+
+def wait_for(condition, seconds):
+    """Poll condition() until it is true or seconds have passed; return its last value."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum, exit_code", [(signal.SIGTERM, 130), (signal.SIGKILL, -signal.SIGKILL)])
+def test_no_child_outlives_a_stopped_grader(signum, exit_code, tmp_path):
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    looping = tmp_path / "looping"
+    (folder / "ch07_optimization.py").write_text("open(%r, 'w').close()\nwhile True:\n    pass\n" % str(looping))
+    command = [sys.executable, "-m", "grader", "ch07", "--submission", str(folder), "--timeout", "60"]
+    grader = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_for(looping.exists, 60), "the child never reached the student's endless loop"
+        grader.send_signal(signum)
+        assert grader.wait(timeout=30) == exit_code
+    finally:
+        grader.kill()
+        grader.wait()
+    assert wait_for(lambda: leftover_processes(tmp_path) == [], 10), leftover_processes(tmp_path)
