@@ -8,8 +8,8 @@ import numpy as np
 def set_seed(seed):
     """Seed Python's ``random``, numpy's global RNG and mxnet's generators on every device.
 
-    That makes ``d2l.data_iter`` and the other Python-random shufflers, the Gluon DataLoader
-    shuffling of ``load_data_fashion_mnist`` (numpy; with num_workers=0), parameter initialisers,
+    That makes ``d2l.data_iter`` and the other Python-random shufflers, the (numpy) shuffling of
+    ``load_data_fashion_mnist``, Gluon DataLoaders with num_workers=0, parameter initialisers,
     dropout and ``nd.random`` draws repeat from run to run on the same machine and device.
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2 ** 32:
