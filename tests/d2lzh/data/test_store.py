@@ -159,14 +159,22 @@ def test_extract_refuses_members_landing_outside_the_folder(tmp_path, make, evil
     assert not (out / "fine.txt").exists()  # refused before writing anything
 
 
-def test_extract_refuses_a_tar_symlink_pointing_outside(tmp_path):
+@pytest.mark.parametrize("kind, target", [(tarfile.SYMTYPE, "../../etc"), (tarfile.SYMTYPE, "inside.txt"),
+                                          (tarfile.LNKTYPE, "a/../../../victim.txt")])
+def test_extract_refuses_tar_links(tmp_path, kind, target):
+    """A hard link resolves from the archive root, so a later file written through it escapes."""
     archive = tmp_path / "links.tar"
     with tarfile.open(str(archive), "w") as tf:
-        link = tarfile.TarInfo("escape")
-        link.type, link.linkname = tarfile.SYMTYPE, "../../etc"
+        link = tarfile.TarInfo("a/b/link")
+        link.type, link.linkname = kind, target
         tf.addfile(link)
-    with pytest.raises(ValueError, match="outside"):
-        store.extract(str(archive), str(tmp_path / "out"))
+        data = b"overwritten"
+        info = tarfile.TarInfo("a/b/link")
+        info.size = len(data)
+        tf.addfile(info, io.BytesIO(data))
+    with pytest.raises(ValueError, match="link or special file"):
+        store.extract(str(archive), str(tmp_path / "x" / "y" / "out"))
+    assert not list((tmp_path / "x").rglob("*.txt")) and not (tmp_path / "victim.txt").exists()
 
 
 # mkdir_if_not_exist ----------------------------------------------------------------------------------
