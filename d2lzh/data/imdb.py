@@ -26,9 +26,11 @@ PAD = '<pad>'
 def download_imdb(data_dir='../data'):
     """Download (80 MB, sha1-checked) and unpack aclImdb into data_dir; return the folder holding it.
 
-    Nothing is downloaded when aclImdb is already in data_dir (or in $D2LZH_DATA).
+    With the default data_dir, $D2LZH_DATA is searched first (and receives the download if set).
+    Nothing is downloaded when aclImdb is already there.
     """
-    return store.fetch_unpacked("The IMDB review data set", IMDB_ARCHIVE, IMDB_SUBDIR, data_dir)
+    return store.fetch_unpacked("The IMDB review data set", IMDB_ARCHIVE, IMDB_SUBDIR,
+                                store.book_dirs(data_dir, "../data"))
 
 
 def read_imdb(folder='train', data_dir=None):

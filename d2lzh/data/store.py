@@ -90,13 +90,23 @@ def fetch(title, remote_files, dirs):
     raise DataNotFoundError(missing_message(title, remote_files, dirs, reason))
 
 
-def fetch_unpacked(title, archive, subdir, data_dir):
-    """Folder holding ``subdir`` unpacked: found in ``data_dir`` or $D2LZH_DATA, else ``archive``
-    downloaded into ``data_dir`` and extracted there."""
-    for folder in [expand(data_dir)] + candidate_dirs("."):
+def book_dirs(path, book_default):
+    """Folders for a 1.0.0 argument whose default is the book's ``book_default`` (e.g. '../data').
+
+    A path the caller chose is searched alone; the default means $D2LZH_DATA first, then the book's folder.
+    """
+    if path != book_default:
+        return [expand(path)]
+    return candidate_dirs(".", None, [book_default])
+
+
+def fetch_unpacked(title, archive, subdir, dirs):
+    """First folder of ``dirs`` holding ``subdir``, else ``archive`` downloaded into ``dirs[0]`` and
+    extracted there."""
+    for folder in dirs:
         if os.path.isdir(os.path.join(folder, subdir)):
             return folder
-    folder = fetch(title, [archive], [expand(data_dir)])
+    folder = fetch(title, [archive], dirs[:1])
     extract(os.path.join(folder, archive.name), folder)
     return folder
 

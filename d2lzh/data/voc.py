@@ -19,6 +19,7 @@ VOC_ARCHIVE = store.RemoteFile(
     "4e443f8a2eca6b1dac8a6c57641b67dd40621a49",
 )
 VOC_SUBDIR = os.path.join("VOCdevkit", "VOC2012")
+BOOK_DATA = "../data"
 DEFAULT_ROOT = "../data/VOCdevkit/VOC2012"
 
 VOC_CLASSES = ['background', 'aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car', 'cat',
@@ -36,9 +37,10 @@ IMAGENET_STD = [0.229, 0.224, 0.225]
 def download_voc_pascal(data_dir='../data'):
     """Download (about 2 GB, sha1-checked) and unpack VOC2012 into data_dir; return its VOC2012 folder.
 
-    Nothing is downloaded when VOCdevkit/VOC2012 is already in data_dir (or in $D2LZH_DATA).
+    With the default data_dir, $D2LZH_DATA is searched first (and receives the download if set).
+    Nothing is downloaded when VOCdevkit/VOC2012 is already there.
     """
-    folder = store.fetch_unpacked("PASCAL VOC2012", VOC_ARCHIVE, VOC_SUBDIR, data_dir)
+    folder = store.fetch_unpacked("PASCAL VOC2012", VOC_ARCHIVE, VOC_SUBDIR, store.book_dirs(data_dir, BOOK_DATA))
     return os.path.join(folder, VOC_SUBDIR)
 
 
@@ -114,9 +116,11 @@ class VOCSegDataset(gdata.Dataset):
 
 
 def _voc_root(root):
-    """``root`` if it exists; for the default root also $D2LZH_DATA/VOCdevkit/VOC2012; else raise."""
-    env_dirs = store.candidate_dirs(".")  # [$D2LZH_DATA], laid out like ../data, or []
-    tried = [root] + ([os.path.join(d, VOC_SUBDIR) for d in env_dirs] if root == DEFAULT_ROOT else [])
+    """``root`` if it exists (the default: $D2LZH_DATA/VOCdevkit/VOC2012, then the book's); else raise."""
+    if root == DEFAULT_ROOT:
+        tried = [os.path.join(d, VOC_SUBDIR) for d in store.book_dirs(BOOK_DATA, BOOK_DATA)]
+    else:
+        tried = [root]
     for folder in tried:
         if os.path.isdir(folder):
             return folder

@@ -122,6 +122,14 @@ def test_network_failure_becomes_data_not_found(tmp_path, monkeypatch):
         store.fetch("Set", [remote()], [str(tmp_path)])
 
 
+def test_book_dirs_searches_d2lzh_data_before_the_books_default(tmp_path, monkeypatch):
+    assert store.book_dirs(str(tmp_path / "mine"), "../data") == [str(tmp_path / "mine")]
+    assert store.book_dirs("../data", "../data") == [store.legacy_dir()]
+    monkeypatch.setenv(store.DATA_ENV, str(tmp_path / "env"))
+    assert store.book_dirs("../data", "../data") == [str(tmp_path / "env"), store.legacy_dir()]
+    assert store.book_dirs(str(tmp_path / "mine"), "../data") == [str(tmp_path / "mine")]
+
+
 # extract ---------------------------------------------------------------------------------------------
 def make_zip(path, names):
     with zipfile.ZipFile(str(path), "w") as zf:
