@@ -61,7 +61,6 @@ import json, sys
 sys.path.insert(0, sys.argv[1])
 report = {}
 try:
-    import d2lzh  # applies any compatibility shims d2lzh has before mxnet loads
     import mxnet as mx
 except BaseException as err:
     report["error"] = "%s: %s" % (type(err).__name__, err)
@@ -150,15 +149,11 @@ def _mxnet_names(versions):
 
 
 def check_python(facts):
-    """Python 3.8-3.11 is supported; 3.12 works only with extra shims; others have no mxnet wheels."""
+    """Python 3.8-3.11 is supported (the package refuses to install elsewhere): mxnet 1.9.1 has no newer wheels."""
     version = facts.python[:2]
     detail = "%s (%s %s)" % (".".join(map(str, facts.python)), facts.platform, facts.machine)
     if SUPPORTED_PYTHON[0] <= version <= SUPPORTED_PYTHON[1]:
         return [Finding("Python", OK, detail, "")]
-    if version == (3, 12):
-        return [Finding("Python", WARN, detail + ": no numpy<1.24 wheels for 3.12",
-                        "use Python 3.11; on 3.12 mxnet also needs setuptools (it imports distutils) and"
-                        " numpy 1.26 with the removed np.bool aliases restored before import mxnet")]
     return [Finding("Python", PROBLEM, detail + ": mxnet 1.9.1 supports Python 3.8-3.11",
                     "create an environment with Python 3.11, e.g. `conda create -n d2l python=3.11`")]
 

@@ -8,10 +8,10 @@ import time
 
 import numpy as np
 from mxnet import autograd, gluon, init, nd
-from mxnet.gluon import data as gdata, loss as gloss, nn
+from mxnet.gluon import loss as gloss, nn
 
 from . import plotting
-from .scratch import linreg, squared_loss
+from .scratch import data_iter, linreg, squared_loss
 
 RECORD_EVERY = 100  # examples between two recorded full-data losses, as in the book
 
@@ -79,13 +79,10 @@ def _train_and_plot(batch_step, full_loss, features, labels, batch_size, num_epo
     Losses stay on the device until the run ends (one host sync). Prints the final loss and
     the mean seconds per epoch, plots the curve, returns the losses as a list of floats.
     """
-    # (n, 1) labels: ArrayDataset would copy 1-D NDArrays to the host
-    dataset = gdata.ArrayDataset(features, labels.reshape((-1, 1)))
-    data_iter = gdata.DataLoader(dataset, batch_size, shuffle=True)
     losses = [full_loss()]
     start = time.time()
     for _ in range(num_epochs):
-        for batch_i, (X, y) in enumerate(data_iter):
+        for batch_i, (X, y) in enumerate(data_iter(batch_size, features, labels)):
             batch_step(X, y)
             if (batch_i + 1) * batch_size % RECORD_EVERY == 0:
                 losses.append(full_loss())

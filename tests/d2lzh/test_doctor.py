@@ -96,7 +96,7 @@ def test_numpy_pin_on_python_312_says_to_change_python():
     assert "Python 3.11" in by_name(doctor.check_numpy(facts), "numpy").fix
 
 
-@pytest.mark.parametrize("version,status", [((3, 8, 0), "ok"), ((3, 11, 7), "ok"), ((3, 12, 1), "warn"),
+@pytest.mark.parametrize("version,status", [((3, 8, 0), "ok"), ((3, 11, 7), "ok"), ((3, 12, 1), "problem"),
                                             ((3, 13, 0), "problem"), ((3, 7, 9), "problem")])
 def test_python_versions(version, status):
     finding = by_name(doctor.check_python(make_facts(python=version)), "Python")
