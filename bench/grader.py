@@ -17,11 +17,16 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def wall_time(command):
-    """Seconds command takes to run in the repository root (its output discarded)."""
+def wall_time(command, exit_code):
+    """Seconds command takes to run in the repository root; exits with its output if it ends otherwise
+    than with exit_code (a crashed run must not be timed as a fast one)."""
     started = time.perf_counter()
-    subprocess.run(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - started
+    run = subprocess.run(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
+    elapsed = time.perf_counter() - started
+    if run.returncode != exit_code:
+        sys.exit("bench/grader.py: %s exited with %s, expected %d; its output:\n%s"
+                 % (" ".join(command), run.returncode, exit_code, run.stdout.decode("utf-8", "replace")[-5000:]))
+    return elapsed
 
 
 def main(argv=None):
@@ -30,15 +35,15 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=3, help="runs of each command (default: 3)")
     args = parser.parse_args(argv)
     chapters = len([name for name in os.listdir(os.path.join(REPO, "solutions")) if name.startswith("ch")])
-    commands = {
-        "import mxnet": [sys.executable, "-c", "import mxnet"],
-        "grader --solutions": [sys.executable, "-m", "grader", "--solutions", "-q"],
-        "grader (stubs)": [sys.executable, "-m", "grader", "-q"],
+    commands = {  # name: (command, the exit code a correct run ends with)
+        "import mxnet": ([sys.executable, "-c", "import mxnet"], 0),
+        "grader --solutions": ([sys.executable, "-m", "grader", "--solutions", "-q"], 0),
+        "grader (stubs)": ([sys.executable, "-m", "grader", "-q"], 1),
     }
     times = {name: [] for name in commands}
     for _ in range(args.repeats):
-        for name, command in commands.items():
-            times[name].append(wall_time(command))
+        for name, (command, exit_code) in commands.items():
+            times[name].append(wall_time(command, exit_code))
     medians = {name: statistics.median(values) for name, values in times.items()}
     baseline = chapters * medians["import mxnet"]
     print("one `import mxnet`: %.2f s; %d chapter modules: N x import = %.2f s" % (

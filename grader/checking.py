@@ -5,6 +5,12 @@ client in grader.sandbox and re-exported here, where the checks and the plugin l
 
 Checks run in the grader's own process and judge plain data that the student's child process sent
 back; nothing here ever touches student objects.
+
+Everything a query returns comes from the student's process, probe results included: student code
+can monkeypatch grader.probes (or anything else) inside its child and send back whatever it likes.
+So a check computes the expected values itself, in the grader, and compares; it never trusts a
+probe's own claim (a flag such as "passed" or "same_object", or a value the probe reports as the
+one it was asked for) as a verdict.
 """
 import contextlib
 import re

@@ -3,23 +3,16 @@
 A check calls ``student.probe("<probe>", "<student name>", *args, **kwargs)``; the child looks up the
 student's object, calls ``<probe>(obj, *args, **kwargs)`` and sends back what the probe returns.
 Probes exercise objects that cannot cross a process boundary (generators, classes, in-place updates,
-autograd) and return plain data only: numbers, strings, lists, tuples, dicts and numpy arrays.
+autograd) and return plain data only: numbers, strings, lists, tuples, dicts, numpy arrays and
+NDArrays (``protocol.encode`` turns NDArrays, also nested ones, into numpy arrays on the way out).
+
+Probes run in the student's process, so student code can replace them: what a probe returns is
+evidence to check against values computed in the grader, never a verdict to trust.
 """
 import mxnet as mx
 from mxnet import autograd, nd
 
 MAX_BATCHES = 100000  # stop iterating a data iterator that never ends
-
-
-def _plain(value):
-    """Turn NDArrays, also inside lists, tuples and dicts, into numpy arrays; leave the rest as is."""
-    if isinstance(value, nd.NDArray):
-        return value.asnumpy()
-    if isinstance(value, (list, tuple)):
-        return type(value)(_plain(item) for item in value)
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    return value
 
 
 def _ndarrays(value):
@@ -112,14 +105,18 @@ def optimizer_run(update_fn, params, grads_per_step, hyperparams, state_slots=1)
             array.grad[:] = nd.array(grad, dtype="float32")
         update_fn(arrays, states, hyperparams)
         trace.append([array.asnumpy() for array in arrays])
-    return {"trace": trace, "hyperparams": _plain(hyperparams)}
+    return {"trace": trace, "hyperparams": hyperparams}
 
 
 def iterate(data_iter_fn, *args, **kwargs):
-    """List every batch that data_iter_fn(*args, **kwargs) yields, each batch as a tuple of numpy arrays."""
+    """List every batch that data_iter_fn(*args, **kwargs) yields, each batch as a tuple.
+
+    Each NDArray is copied out when its batch is yielded, as a training loop would use it then:
+    an iterator that reuses one buffer is judged by what it handed out at each step.
+    """
     batches = []
     for batch in data_iter_fn(*args, **kwargs):
-        batches.append(tuple(_plain(part) for part in batch))
+        batches.append(tuple(part.asnumpy() if isinstance(part, nd.NDArray) else part for part in batch))
         if len(batches) >= MAX_BATCHES:
             break
     return batches
@@ -156,7 +153,7 @@ TEST_FUNCTIONS = {
 
 def grad_with(grad_of_fn, function_name, x):
     """Call the student's grad_of(f, x) with f one of TEST_FUNCTIONS (by name) and a float32 NDArray x."""
-    return _plain(grad_of_fn(TEST_FUNCTIONS[function_name], nd.array(x, dtype="float32")))
+    return grad_of_fn(TEST_FUNCTIONS[function_name], nd.array(x, dtype="float32"))
 
 
 def trace_2d(step_fn, start, steps, **hyperparams):
@@ -176,7 +173,7 @@ def on_context(fn, ctx, *args, **kwargs):
     """Call fn(*args, ctx=ctx, **kwargs); return its result and the contexts of the NDArrays it returned."""
     result = fn(*args, ctx=ctx, **kwargs)
     return {
-        "value": _plain(result),
+        "value": result,
         "contexts": sorted({str(array.context) for array in _ndarrays(result)}),
         "requested": str(ctx),
     }

@@ -6,6 +6,7 @@ student object can only ever arrive as numbers, strings, lists, tuples, dicts an
 """
 import base64
 import json
+import math
 import os
 import pickle
 import select
@@ -61,11 +62,30 @@ class ContextArg:
 
 # ---- framing ---------------------------------------------------------------------------------
 
-def write_frame(fd, payload):
-    """Write one length-prefixed message to fd."""
-    data = HEADER.pack(len(payload)) + payload
+def _wait_for(fd, writing, deadline):
+    """Return once fd can be written (writing) or read, or raise ChannelTimeout at deadline (time.monotonic())."""
+    left = deadline - time.monotonic()
+    watched = ([], [fd]) if writing else ([fd], [])
+    if left <= 0 or not any(select.select(*watched, [], left)):
+        raise ChannelTimeout("the other end did not %s before the deadline" % ("read" if writing else "reply"))
+
+
+def write_frame(fd, payload, deadline=None):
+    """Write one length-prefixed message to fd, giving up at deadline (None = block until written).
+
+    With a deadline fd is switched to non-blocking mode, so a reader that stopped reading (a stopped
+    or stuck child, a full pipe) costs at most the time left rather than blocking the writer forever.
+    """
+    data = memoryview(HEADER.pack(len(payload)) + payload)
+    if deadline is not None:
+        os.set_blocking(fd, False)
     while data:
-        data = data[os.write(fd, data):]
+        if deadline is not None:
+            _wait_for(fd, True, deadline)
+        try:
+            data = data[os.write(fd, data):]
+        except BlockingIOError:  # select said writable, but less room than a pipe's atomic write size
+            continue
 
 
 def _read_exactly(fd, count, deadline):
@@ -73,9 +93,7 @@ def _read_exactly(fd, count, deadline):
     chunks, missing = [], count
     while missing:
         if deadline is not None:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                raise ChannelTimeout("no reply before the deadline")
+            _wait_for(fd, False, deadline)
         chunk = os.read(fd, min(missing, 1 << 20))
         if not chunk:
             raise ChannelClosed("the other end closed the pipe")
@@ -92,9 +110,9 @@ def read_frame(fd, deadline=None, max_bytes=MAX_REPLY_BYTES):
     return _read_exactly(fd, size, deadline)
 
 
-def send_request(fd, request):
-    """Grader side: send a request (a dict of trusted data) to the child."""
-    write_frame(fd, pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
+def send_request(fd, request, deadline):
+    """Grader side: send a request (a dict of trusted data) to the child; ChannelTimeout at deadline."""
+    write_frame(fd, pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL), deadline)
 
 
 def receive_request(fd):
@@ -197,16 +215,19 @@ def _decode_array(data):
     dtype, shape = data["dtype"], data["shape"]
     if dtype not in ALLOWED_DTYPES:
         raise ProtocolError("an array of dtype %r" % (dtype,))
-    if not (isinstance(shape, list) and all(type(n) is int and n >= 0 for n in shape)):
+    if not (isinstance(shape, list) and all(type(n) is int and 0 <= n <= MAX_REPLY_BYTES for n in shape)):
         raise ProtocolError("an array with a malformed shape %r" % (shape,))
     try:
         raw = base64.b64decode(data["__ndarray__"], validate=True)
     except (TypeError, ValueError):
         raise ProtocolError("an array whose data is not base64")
     dt = np.dtype(dtype).newbyteorder("<")
-    if len(raw) != int(np.prod(shape, dtype=np.int64)) * dt.itemsize:
+    if len(raw) != math.prod(shape) * dt.itemsize:  # Python ints: no overflow for huge shapes
         raise ProtocolError("an array whose data does not match its shape %r" % (shape,))
-    array = np.frombuffer(raw, dtype=dt).astype(np.dtype(dtype)).reshape(shape)
+    try:
+        array = np.frombuffer(raw, dtype=dt).astype(np.dtype(dtype)).reshape(shape)
+    except (ValueError, OverflowError) as exc:  # e.g. more dimensions than numpy allows
+        raise ProtocolError("an array numpy cannot build with shape %r (%s)" % (shape, exc))
     if data["scalar"] is True and not shape:
         return array[()]
     return array

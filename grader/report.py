@@ -111,13 +111,17 @@ def write_atomically(path, text):
     """Write text to path through a temporary file in the same folder and os.replace.
 
     Readers never see half a file, and whatever stood at path before (even a file student code
-    wrote there during the run) is replaced as a whole.
+    wrote there during the run) is replaced as a whole. The file gets the mode open() would give it
+    (0666 less the umask), not mkstemp's 0600, so the people the report is for can read it.
     """
     folder = os.path.dirname(os.path.abspath(path))
     handle, temp = tempfile.mkstemp(prefix=".grader-", dir=folder)
+    umask = os.umask(0o022)
+    os.umask(umask)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
+            os.fchmod(out.fileno(), 0o666 & ~umask)
         os.replace(temp, path)
     except BaseException:
         os.unlink(temp)

@@ -2,17 +2,30 @@
 
 One child per chapter module imports the student's code under resource limits and answers the
 grader's queries (read a constant, call a function, run a probe from grader.probes) with plain data
-over a dedicated pipe. The grader side enforces the time limit, notices crashes, kills the whole
-process group of a child that misbehaves and starts a fresh child for the next query.
+over a dedicated pipe. The grader side enforces the time limit, notices crashes, kills a child that
+misbehaves with every process it started, and starts a fresh child for the next query.
+
+Processes the student's code starts: the grader and each child are child subreapers (Linux), so a
+process whose parent exits is re-parented to the child while it lives, else to the grader, instead of
+to init. Closing a sandbox kills the child's process group, every process below the child in the
+process tree, and every process whose environment still carries the child's mark (MARK_VARIABLE),
+then reaps those that ended up as the grader's children. Limits: this is bookkeeping, not
+containment. A process that detaches (double fork or setsid) and then execs with a cleared
+environment after the child has died is not recognised; nor is anything once the grader itself is
+killed with SIGKILL (the child then dies through PDEATHSIG, but a grandchild in its own session lives
+on). Full containment needs a separate user account, a cgroup, or a PID namespace per child.
 """
 import argparse
+import ast
 import atexit
 import ctypes
 import faulthandler
+import functools
 import importlib.util
 import os
 import random
 import resource
+import secrets
 import signal
 import subprocess
 import sys
@@ -20,11 +33,14 @@ import time
 import traceback
 import weakref
 
-from grader import protocol
+from grader import processes, protocol
 
 STARTUP_TIMEOUT = 300.0  # seconds for a child to import mxnet before the student's module is loaded
 LOG_LIMIT_BYTES = 64 << 20  # RLIMIT_FSIZE: a student printing forever is stopped, not the disk filled
 MESSAGE_LIMIT = 3000  # characters of an exception message sent back
+MARK_VARIABLE = "D2LZH_GRADER_SANDBOX"  # environment variable naming the child a process descends from
+REAP_SECONDS = 2.0  # how long close() waits for killed leftovers to die and be reaped
+PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER, PR_GET_CHILD_SUBREAPER = 1, 36, 37
 
 
 class StudentStatus(Exception):
@@ -61,11 +77,11 @@ def _limit_resources(memory_mb):
     resource.setrlimit(resource.RLIMIT_FSIZE, (LOG_LIMIT_BYTES, LOG_LIMIT_BYTES))
 
 
-def _die_with_parent():
-    """Ask Linux to SIGKILL this child when the grader dies, so no child outlives a killed run."""
+def _prctl(option, value):
+    """Linux prctl(option, value); does nothing elsewhere (the pipes closing still end a child there)."""
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the pipe closing still ends the child
+        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
+    except (OSError, AttributeError):
         pass
 
 
@@ -132,8 +148,6 @@ def _run_query(module, request, folder, np, mx):
     target = getattr(module, name, protocol.Unsupported)
     if target is protocol.Unsupported:
         return {"status": "not_found", "message": name}
-    if request["op"] == "probe" and not hasattr(sys.modules["grader.probes"], request["probe"]):
-        return {"status": "internal", "message": "grader.probes has no probe %r" % request["probe"]}
     if target is None:
         return {"status": "not_attempted", "message": "%s is still None" % name}
     _seed_everything(request["seed"], np, mx)
@@ -149,8 +163,7 @@ def _run_query(module, request, folder, np, mx):
             result = target(*args, **kwargs)
         else:
             result = getattr(sys.modules["grader.probes"], request["probe"])(target, *args, **kwargs)
-        if mx is not None:
-            mx.nd.waitall()
+        mx.nd.waitall()
     except NotImplementedError as exc:
         return {"status": "not_attempted", "message": str(exc)[:MESSAGE_LIMIT] or "NotImplementedError"}
     except BaseException as exc:  # student code may raise anything, SystemExit and KeyboardInterrupt too
@@ -173,7 +186,8 @@ def child_main(argv=None):
     parser.add_argument("--memory-mb", type=int, required=True)
     args = parser.parse_args(argv)
     _limit_resources(args.memory_mb)
-    _die_with_parent()
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # no child outlives a killed grader
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)  # the student's orphans stay below this child, where close() finds them
     faulthandler.enable()
     import numpy as np
     import mxnet as mx
@@ -198,6 +212,23 @@ def child_main(argv=None):
 # ==== grader side =============================================================================
 
 _LIVE = weakref.WeakSet()  # every ChapterSandbox with a running child, killed at exit
+_WAS_SUBREAPER = None  # the grader's own subreaper flag while it has live children, restored after
+
+
+def _live_children_changed():
+    """Keep the grader a child subreaper exactly while it has live children, then restore its own flag.
+
+    Only while: a host process (a test run, say) would otherwise collect zombies of unrelated orphans.
+    """
+    global _WAS_SUBREAPER
+    if _LIVE and _WAS_SUBREAPER is None:
+        flag = ctypes.c_int(0)
+        _prctl(PR_GET_CHILD_SUBREAPER, ctypes.byref(flag))
+        _WAS_SUBREAPER = flag.value
+        _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    elif not _LIVE and _WAS_SUBREAPER is not None:
+        _prctl(PR_SET_CHILD_SUBREAPER, _WAS_SUBREAPER)
+        _WAS_SUBREAPER = None
 
 
 @atexit.register
@@ -241,8 +272,11 @@ class ChapterSandbox:
         if not os.path.isfile(os.path.join(self.folder, self.chapter + ".py")):
             self.import_failure = StudentError("%s is missing: a submission keeps every chapter module" % self.path)
             return
+        _LIVE.add(self)
+        _live_children_changed()  # before the child exists, so none of its orphans can go to init
         request_read, self._request_fd = os.pipe()
         self._reply_fd, reply_write = os.pipe()
+        self._token = secrets.token_hex(8)  # the value of MARK_VARIABLE in this child's environment
         command = [sys.executable, "-m", "grader.sandbox", self.folder, self.chapter,
                    "--request-fd", str(request_read), "--reply-fd", str(reply_write),
                    "--memory-mb", str(self.memory_mb)]
@@ -251,36 +285,44 @@ class ChapterSandbox:
         os.makedirs(cwd, exist_ok=True)
         with open(self._log_path, "wb") as log:
             self._proc = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=cwd, env=_child_env(),
+                command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=cwd, env=_child_env(self._token),
                 pass_fds=(request_read, reply_write), start_new_session=True)
         os.close(request_read)
         os.close(reply_write)
         self.starts += 1
         self._ready = False
-        _LIVE.add(self)
 
     def close(self):
-        """Kill the child's whole process group and release its pipes."""
+        """Kill the child with its process group and every leftover process it started; release its pipes."""
         proc, self._proc = self._proc, None
         if proc is None:
             return
+        mark = ("%s=%s" % (MARK_VARIABLE, self._token)).encode()
+        table = processes.process_table()
+        leftovers = processes.marked(mark, table) - {proc.pid}
+        if proc.returncode is None:  # not reaped yet, so proc.pid is still this child's and its tree too
+            leftovers |= processes.descendants(proc.pid, table)
         try:
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        processes.kill(leftovers)
         proc.wait()
+        processes.reap(leftovers, mark, REAP_SECONDS)
         os.close(self._request_fd)
         os.close(self._reply_fd)
         _LIVE.discard(self)
+        _live_children_changed()
 
     # -- queries --
 
     def query(self, request, label):
         """Send request, return the decoded value, or raise the StudentStatus / WrongType it earned."""
         self._ensure_ready()
+        deadline = time.monotonic() + self.timeout
         try:
-            protocol.send_request(self._request_fd, request)
-            reply = protocol.receive_reply(self._reply_fd, time.monotonic() + self.timeout)
+            protocol.send_request(self._request_fd, request, deadline)  # a stopped child stops reading
+            reply = protocol.receive_reply(self._reply_fd, deadline)
             status = reply.get("status")
             if status == "ok":
                 return protocol.decode(reply.get("value"))
@@ -300,8 +342,6 @@ class ChapterSandbox:
                             "dicts, NDArrays or numpy arrays)" % (label, message))
         if status == "exception":
             raise StudentError("%s raised an exception: %s" % (label, message))
-        if status == "internal":
-            raise RuntimeError(message)
         raise self._crash("while running %s" % label, protocol.ProtocolError("an unknown status %r" % (status,)))
 
     def _ensure_ready(self):
@@ -373,14 +413,26 @@ class ChapterSandbox:
         return ":\n" + "\n".join(trace[-6:]) if trace else ""
 
 
-def _child_env():
-    """The grader's environment, with the grader importable and no bytecode written into submissions."""
+def _child_env(token):
+    """The grader's environment, with the grader importable, no bytecode written into submissions,
+    and MARK_VARIABLE=token, inherited by every process the child starts that keeps its environment."""
     env = dict(os.environ)
+    env[MARK_VARIABLE] = token
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["MALLOC_ARENA_MAX"] = "2"  # fewer malloc arenas: less memory counted against the cap
     return env
+
+
+@functools.lru_cache(maxsize=None)
+def probe_names():
+    """Names of the public functions defined in grader/probes.py, read without importing mxnet here."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "probes.py")
+    with open(path, encoding="utf-8") as source:
+        tree = ast.parse(source.read())
+    return tuple(sorted(node.name for node in tree.body
+                        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")))
 
 
 class StudentModule:
@@ -400,6 +452,8 @@ class StudentModule:
 
     def probe(self, probe, name, *args, **kwargs):
         """Plain data returned by grader.probes.<probe>(student's name, *args, **kwargs) in the child."""
+        if probe not in probe_names():
+            raise ValueError("grader.probes has no probe %r; choose from %s" % (probe, ", ".join(probe_names())))
         request = {"op": "probe", "probe": probe, "name": name, "args": args, "kwargs": kwargs}
         return self._ask(request, "%s (through the %s probe)" % (name, probe))
 

@@ -1,5 +1,9 @@
-"""Tests of grader.probes, called in-process on small stand-ins for student code."""
+"""Tests of grader.probes, called in-process on small stand-ins for student code.
+
+``answered`` sends a probe's result through the wire as the child would, so a test sees what a check sees.
+"""
 import itertools
+import json
 
 import mxnet as mx
 import numpy as np
@@ -7,7 +11,7 @@ import pytest
 from mxnet import autograd, nd
 from mxnet.gluon import nn
 
-from grader import probes
+from grader import probes, protocol
 
 
 def _two_dense(hidden):
@@ -34,19 +38,17 @@ def _momentum_like(params, states, hyperparams):
     hyperparams["t"] += 1
 
 
+def answered(probe, *args, **kwargs):
+    """What a check receives from probe(*args, **kwargs): its result encoded in the child, decoded here."""
+    return protocol.decode(json.loads(json.dumps(protocol.encode(probe(*args, **kwargs)))))
+
+
 def _autograd_grad_of(f, x):
     x.attach_grad()
     with autograd.record():
         y = f(x)
     y.backward()
     return x.grad
-
-
-def test_plain_converts_nested_ndarrays_and_keeps_containers():
-    got = probes._plain({"a": [nd.ones((2,)), (nd.zeros((1,)), 3)], "b": "text"})
-    assert isinstance(got["a"], list) and isinstance(got["a"][1], tuple)
-    np.testing.assert_array_equal(got["a"][0], np.ones(2, dtype=np.float32))
-    assert got["a"][1][1] == 3 and got["b"] == "text"
 
 
 def test_forward_summary_reports_shape_counts_and_layers():
@@ -98,7 +100,7 @@ def test_update_in_place_passes_ctx_on():
 
 def test_optimizer_run_keeps_states_and_returns_hyperparams():
     grads = [[np.ones(2)], [np.ones(2)]]
-    got = probes.optimizer_run(_momentum_like, [np.zeros(2)], grads, {"lr": 0.1, "t": 1}, state_slots=2)
+    got = answered(probes.optimizer_run, _momentum_like, [np.zeros(2)], grads, {"lr": 0.1, "t": 1}, state_slots=2)
     np.testing.assert_allclose(got["trace"][0][0], np.full(2, -0.1), rtol=1e-6)
     np.testing.assert_allclose(got["trace"][1][0], np.full(2, -0.3), rtol=1e-6)
     assert got["hyperparams"] == {"lr": 0.1, "t": 3}
@@ -109,10 +111,20 @@ def test_iterate_lists_batches_as_numpy_tuples():
         for start in range(0, n, 2):
             yield nd.arange(start, min(start + 2, n)), nd.arange(start, min(start + 2, n)) * 10
 
-    got = probes.iterate(batches, 5)
+    got = answered(probes.iterate, batches, 5)
     assert [len(y) for _, y in got] == [2, 2, 1]
     assert all(isinstance(part, np.ndarray) for batch in got for part in batch)
     np.testing.assert_array_equal(got[2][1], np.array([40.0], dtype=np.float32))
+
+
+def test_iterate_keeps_what_an_iterator_reusing_one_buffer_handed_out():
+    def batches():
+        buffer = nd.zeros(2)
+        for value in range(3):
+            buffer[:] = value
+            yield buffer, buffer
+
+    assert [X.tolist() for X, _ in answered(probes.iterate, batches)] == [[0, 0], [1, 1], [2, 2]]
 
 
 def test_iterate_stops_an_endless_iterator(monkeypatch):
@@ -130,7 +142,7 @@ def test_value_and_grad_backpropagates_through_fn():
 @pytest.mark.parametrize("name", sorted(probes.TEST_FUNCTIONS))
 def test_grad_with_gives_the_student_a_differentiable_function(name):
     x = np.array([[0.5, -1.0], [2.0, 0.1]])
-    got = probes.grad_with(_autograd_grad_of, name, x)
+    got = answered(probes.grad_with, _autograd_grad_of, name, x)
     assert isinstance(got, np.ndarray) and got.shape == x.shape
     step = 1e-3
     bump = np.zeros_like(x)
@@ -147,6 +159,9 @@ def test_trace_2d_iterates_from_the_start():
 
 
 def test_on_context_reports_where_results_live():
-    got = probes.on_context(lambda x, ctx: (x.as_in_context(ctx), nd.ones(1, ctx=ctx)), mx.cpu(), nd.zeros(2))
+    got = answered(probes.on_context, lambda x, ctx: (x.as_in_context(ctx), [nd.ones(1, ctx=ctx)]), mx.cpu(),
+                   nd.zeros(2))
     assert got["contexts"] == ["cpu(0)"] and got["requested"] == "cpu(0)"
+    assert isinstance(got["value"], tuple) and isinstance(got["value"][1], list)
     np.testing.assert_array_equal(got["value"][0], np.zeros(2, dtype=np.float32))
+    np.testing.assert_array_equal(got["value"][1][0], np.ones(1, dtype=np.float32))

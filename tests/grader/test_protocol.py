@@ -2,6 +2,8 @@
 import base64
 import json
 import os
+import threading
+import time
 
 import mxnet as mx
 import numpy as np
@@ -60,6 +62,8 @@ def tagged_array(data=b"\0" * 8, dtype="float32", shape=(2,)):
     {"__class__": "os.system"}, {"a": 1},
     tagged_array(dtype="object"), tagged_array(shape=(3,)), tagged_array(shape=(-1,)),
     dict(tagged_array(), __ndarray__="not base64!"),
+    tagged_array(b"", shape=(2 ** 33, 2 ** 33)), tagged_array(b"", shape=(2 ** 64,)),
+    tagged_array(b"", shape=(0, 2 ** 64)), tagged_array(b"\0" * 4, shape=(1,) * 40),
 ])
 def test_decode_refuses_malformed_or_untagged_data(data):
     with pytest.raises(protocol.ProtocolError):
@@ -87,3 +91,29 @@ def test_a_closed_pipe_and_a_silent_one_are_told_apart():
     with pytest.raises(protocol.ChannelClosed):
         protocol.read_frame(read, deadline=None)
     os.close(read)
+
+
+def test_a_request_to_a_child_that_stopped_reading_times_out():
+    read, write = os.pipe()
+    request = {"op": "call", "args": (np.ones((200, 500)),)}  # far more than a pipe buffer holds
+    try:
+        with pytest.raises(protocol.ChannelTimeout):
+            protocol.send_request(write, request, deadline=time.monotonic() + 0.2)
+    finally:
+        os.close(read)
+        os.close(write)
+
+
+def test_a_large_request_arrives_whole_when_the_child_reads():
+    read, write = os.pipe()
+    request = {"op": "call", "args": (np.arange(100000.0),)}
+    received = []
+    reader = threading.Thread(target=lambda: received.append(protocol.receive_request(read)))
+    reader.start()
+    try:
+        protocol.send_request(write, request, deadline=time.monotonic() + 10)
+        reader.join(10)
+    finally:
+        os.close(write)
+        os.close(read)
+    assert np.array_equal(received[0]["args"][0], request["args"][0])

@@ -3,6 +3,7 @@ import csv
 import io
 import json
 import os
+import stat
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -105,3 +106,13 @@ def test_write_atomically_replaces_the_whole_file_and_leaves_no_temp(tmp_path):
     target.write_text("a fake report written by student code, longer than the real one")
     formats.write_atomically(str(target), "{}\n")
     assert target.read_text() == "{}\n" and os.listdir(tmp_path) == ["results.json"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002])
+def test_write_atomically_gives_the_mode_open_would(tmp_path, umask):
+    saved = os.umask(umask)
+    try:
+        formats.write_atomically(str(tmp_path / "grades.csv"), "id\n")
+    finally:
+        os.umask(saved)
+    assert stat.S_IMODE(os.stat(tmp_path / "grades.csv").st_mode) == 0o666 & ~umask

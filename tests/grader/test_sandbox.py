@@ -1,9 +1,13 @@
-"""How the child describes the student's exceptions: their file and line first, only their frames."""
+"""The sandbox: how the child describes the student's exceptions, and the grader side's limits."""
 import importlib.util
+import inspect
+import itertools
+import time
 
+import numpy as np
 import pytest
 
-from grader.sandbox import describe_exception
+from grader.sandbox import ChapterSandbox, StudentModule, StudentTimeout, describe_exception, probe_names
 
 
 def raised_by(path, call=None):
@@ -38,3 +42,49 @@ def test_a_traceback_keeps_only_the_students_frames(tmp_path):
 def test_sys_exit_is_explained():
     assert describe_exception(SystemExit(0), "/nowhere") == (
         "called sys.exit(0); the grader needs the module to keep running")
+
+
+STOPS_ITSELF = """\
+import os
+import signal
+import threading
+
+
+def stop_soon(seconds):
+    threading.Timer(seconds, os.kill, (os.getpid(), signal.SIGSTOP)).start()
+    return 1
+
+
+def total(x):
+    return float(x.sum())
+"""
+
+
+@pytest.mark.slow
+def test_a_child_that_stops_reading_times_out_and_the_next_query_gets_a_fresh_one(tmp_path):
+    (tmp_path / "ch99_stops.py").write_text(STOPS_ITSELF)
+    sandbox = ChapterSandbox(str(tmp_path), "ch99_stops", timeout=1.0, memory_mb=2048, workdir=str(tmp_path))
+    student = StudentModule(sandbox, itertools.count())
+    try:
+        assert student.call("stop_soon", 0.1) == 1
+        time.sleep(0.5)  # the child is stopped now, waiting for the next request
+        started = time.monotonic()
+        with pytest.raises(StudentTimeout, match="did not finish within 1 s"):
+            student.call("total", np.ones((200, 500)))  # 800 kB: more than the pipe holds
+        assert time.monotonic() - started < 5
+        assert student.call("total", np.ones(3)) == 3.0
+    finally:
+        sandbox.close()
+
+
+def test_probe_names_are_the_public_functions_of_grader_probes():
+    from grader import probes
+    public = {name for name, value in vars(probes).items()
+              if inspect.isfunction(value) and value.__module__ == probes.__name__ and not name.startswith("_")}
+    assert set(probe_names()) == public
+
+
+def test_an_unknown_probe_is_refused_before_anything_reaches_the_child():
+    student = StudentModule(sandbox=None, seeds=itertools.count())
+    with pytest.raises(ValueError, match="grader.probes has no probe 'ctypes'"):
+        student.probe("ctypes", "CDLL")

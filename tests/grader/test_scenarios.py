@@ -6,7 +6,9 @@ solutions/ into a temporary submission (also as solved_<chapter>.py), overlays t
 modules, runs ``python -m grader`` in this process with --format json --output, and checks:
 each exercise's status (``default`` unless listed under ``chapters`` or ``exercises``), message
 fragments, points, the exit code, that the student's output never reached stdout, that the
-report file is the grader's, and that no child process is left running.
+report file is the grader's, and that no process is left running: no child of this process (a
+zombie counts) and no process whose command line names the submission, which every fork of a
+sandbox child keeps, even one in a session of its own.
 
 expected_outcome.json keys: submission ("solutions"/"exercises" to grade that folder as is),
 select, default, chapters {chapter: status}, exercises {id: status}, messages {id: fragment},
@@ -63,6 +65,26 @@ def leftover_processes(folder):
             if parent == os.getpid() or (str(folder) in command and pid != os.getpid())]
 
 
+def wait_for(condition, seconds):
+    """Poll condition() until it is true or seconds have passed; return its last value."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return condition()
+
+
+def assert_none_left(tmp_path, seconds=0):
+    """Fail if processes of the graded submission are left (waiting up to seconds); kill them first."""
+    wait_for(lambda: leftover_processes(tmp_path) == [], seconds)
+    left = leftover_processes(tmp_path)
+    for pid, _ in left:  # a failing run must not leave an endless loop on the machine
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    assert left == []
+
+
 def expected_status(result, expected):
     """The status expected_outcome.json asks for this exercise."""
     return expected.get("exercises", {}).get(
@@ -98,15 +120,7 @@ def test_scenario(scenario, tmp_path, monkeypatch, capfd):
     listed = set().union(*(expected.get(key, {}) for key in ("exercises", "messages", "points")))
     assert listed <= {result["id"] for result in report["exercises"]}
     assert code == expected["exit_code"]
-    assert leftover_processes(tmp_path) == []
-
-
-def wait_for(condition, seconds):
-    """Poll condition() until it is true or seconds have passed; return its last value."""
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return condition()
+    assert_none_left(tmp_path)
 
 
 @pytest.mark.slow
@@ -125,4 +139,4 @@ def test_no_child_outlives_a_stopped_grader(signum, exit_code, tmp_path):
     finally:
         grader.kill()
         grader.wait()
-    assert wait_for(lambda: leftover_processes(tmp_path) == [], 10), leftover_processes(tmp_path)
+    assert_none_left(tmp_path, seconds=10)
