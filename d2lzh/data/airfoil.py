@@ -4,8 +4,6 @@ The file is small but is not downloaded automatically (1.0.0 never did): put it 
 folder. ``$D2LZH_DATA`` is laid out like the book's ``../data``, so the file is looked for as
 ``root/``, ``$D2LZH_DATA/``, then ``../data/`` + ``airfoil_self_noise.dat``.
 """
-import os
-
 import numpy as np
 from mxnet import nd
 
@@ -22,7 +20,8 @@ NUM_COLUMNS = 6  # 5 features, then the label (sound pressure)
 
 def get_data_ch7(root=None):
     """Features (1500, 5) and labels (1500,), every column standardised over the whole file."""
-    path = _airfoil_path(root)
+    path = store.find_file("The airfoil self-noise data (get_data_ch7)", AIRFOIL, root,
+                           "it is not downloaded automatically")
     data = np.genfromtxt(path, delimiter='\t')
     if data.ndim != 2 or data.shape[0] < NUM_EXAMPLES or data.shape[1] != NUM_COLUMNS \
             or np.isnan(data).any():
@@ -32,14 +31,3 @@ def get_data_ch7(root=None):
                          % (path, NUM_EXAMPLES, NUM_COLUMNS, data.shape, AIRFOIL.urls[0]))
     data = (data - data.mean(axis=0)) / data.std(axis=0)
     return nd.array(data[:NUM_EXAMPLES, :-1]), nd.array(data[:NUM_EXAMPLES, -1])
-
-
-def _airfoil_path(root):
-    """Path of the airfoil file, else DataNotFoundError saying where to put it."""
-    dirs = store.candidate_dirs(".", root, [store.legacy_dir()])
-    folder = store.locate([AIRFOIL.name], dirs)
-    if folder is None:
-        raise store.DataNotFoundError(store.missing_message(
-            "The airfoil self-noise data (get_data_ch7)", [AIRFOIL], dirs,
-            "it is not downloaded automatically"))
-    return os.path.join(folder, AIRFOIL.name)

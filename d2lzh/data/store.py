@@ -90,6 +90,19 @@ def fetch(title, remote_files, dirs):
     raise DataNotFoundError(missing_message(title, remote_files, dirs, reason))
 
 
+def find_file(title, remote, root, reason):
+    """Path of the single file ``remote`` in ``root`` alone, else $D2LZH_DATA, then the book's ../data.
+
+    For data sets that are never downloaded: when it is missing, DataNotFoundError says ``reason``,
+    the folders searched and where the file comes from (``remote.urls[0]``).
+    """
+    dirs = candidate_dirs(".", root, [legacy_dir()])
+    folder = locate([remote.name], dirs)
+    if folder is None:
+        raise DataNotFoundError(missing_message(title, [remote], dirs, reason))
+    return os.path.join(folder, remote.name)
+
+
 def book_dirs(path, book_default):
     """Folders for a 1.0.0 argument whose default is the book's ``book_default`` (e.g. '../data').
 
