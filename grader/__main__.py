@@ -5,7 +5,8 @@ import sys
 import traceback
 
 from grader.report import FORMATS, render, write_atomically
-from grader.runner import DEFAULT_CTX, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, GraderUsageError, grade
+from grader.runner import (DEFAULT_CTX, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, SLOW_TIMEOUT_FACTOR, GraderUsageError,
+                           grade)
 
 EXIT_ALL_PASSED, EXIT_NOT_ALL_PASSED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -25,10 +26,11 @@ examples:
   python -m grader --solutions          grade the model solutions (they all pass)
   python -m grader --submission ~/hw    grade the chapter modules in ~/hw
   python -m grader --format json --output results.json
-  python -m grader --ctx gpu ch05       train on the first GPU
+  python -m grader --slow ch05          also the slow exercises that train a model
+  python -m grader --ctx gpu --slow     train on the first GPU
 
 exit codes:
-  0    every graded exercise passed
+  0    every graded exercise passed (slow ones skipped without --slow do not count)
   1    some exercise did not pass (failed, not attempted, error or timeout)
   2    usage or internal error (unknown chapter, missing folder, unavailable GPU, ...)
   130  interrupted (Ctrl-C)
@@ -55,6 +57,8 @@ def build_parser():
     parser.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
                         help="memory cap per chapter process (default: %(default)d)")
     parser.add_argument("--seed", type=int, help="reproduce a run: the seed its table footer printed")
+    parser.add_argument("--slow", action="store_true", help="also grade the slow exercises that train a model "
+                        "(skipped otherwise; their queries get %d times --timeout)" % SLOW_TIMEOUT_FACTOR)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress line; the table shows totals only")
     return parser
 
@@ -81,7 +85,7 @@ def main(argv=None):
     show = progress_line(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     try:
         report = grade(args.folder, args.select, ctx=args.ctx, timeout=args.timeout,
-                       memory_mb=args.memory_mb, seed=args.seed, progress=show)
+                       memory_mb=args.memory_mb, seed=args.seed, progress=show, slow=args.slow)
         text = render(report, args.format)
         if args.quiet and args.format == "table":
             text = text.splitlines()[-1] + "\n"

@@ -31,13 +31,18 @@ EXERCISE_ID = re.compile(r"^ch\d\d\.[a-z0-9_]+$")
 
 # ---- declaring exercises and partial credit --------------------------------------------------
 
-def exercise(id, points, hint):  # noqa: A002  (the contract's name)
-    """Decorator marking a check function as grading exercise ``id`` worth ``points``."""
+def exercise(id, points, hint, slow=False):  # noqa: A002  (the contract's name)
+    """Decorator marking a check function as grading exercise ``id`` worth ``points``.
+
+    slow=True: the check trains for more than a few seconds. It runs only with ``--slow`` (its queries
+    then get SLOW_TIMEOUT_FACTOR times the per-query time limit); otherwise it is reported as skipped,
+    worth 0 points in that run.
+    """
     if not EXERCISE_ID.match(id):
         raise ValueError("exercise id %r must look like 'ch03.linreg'" % (id,))
     if isinstance(points, bool) or not isinstance(points, (int, float)) or points <= 0:
         raise ValueError("exercise %s: points must be a number > 0, got %r" % (id, points))
-    return pytest.mark.exercise(id=id, points=points, hint=hint)
+    return pytest.mark.exercise(id=id, points=points, hint=hint, slow=bool(slow))
 
 
 class CheckpointLog:

@@ -6,7 +6,7 @@ import os
 import tempfile
 import xml.etree.ElementTree as ET
 
-from grader.results import ERROR, FAILED, NOT_ATTEMPTED, PASSED, STATUSES, TIMEOUT
+from grader.results import ERROR, FAILED, NOT_ATTEMPTED, PASSED, SKIPPED, STATUSES, TIMEOUT
 
 FORMATS = ("table", "json", "gradescope", "junit", "csv")
 MESSAGE_LINES = 8  # lines of a message the table shows; the JSON formats carry all of it
@@ -35,7 +35,7 @@ def table(report):
             if result.status != PASSED:
                 shown = result.message.splitlines()[:MESSAGE_LINES] if result.status != NOT_ATTEMPTED else []
                 lines.extend("      " + line for line in shown)
-                if result.hint:
+                if result.hint and result.status != SKIPPED:
                     lines.append("      hint: " + result.hint)
     lines.append("")
     lines.append("Total %s points (%s) in %.1f s; reproduce with --seed %s"
@@ -51,22 +51,29 @@ def as_json(report):
 
 def _feedback(result):
     """Status, message and (unless it passed) hint of one exercise, one per line."""
-    hint = "hint: " + result.hint if result.hint and result.status != PASSED else ""
+    hint = "hint: " + result.hint if result.hint and result.status not in (PASSED, SKIPPED) else ""
     return "\n".join(filter(None, [result.status, result.message, hint]))
+
+
+def _gradescope_test(result):
+    """One exercise as a Gradescope test; a skipped one has no status, so Gradescope goes by its 0/0."""
+    test = {"name": result.id, "score": result.points, "max_score": result.max_points,
+            "output": _feedback(result), "visibility": "visible"}
+    if result.status != SKIPPED:
+        test["status"] = "passed" if result.status == PASSED else "failed"
+    return test
 
 
 def gradescope(report):
     """Gradescope's autograder results.json: score, execution_time and one test per exercise."""
-    tests = [{"name": r.id, "score": r.points, "max_score": r.max_points,
-              "status": "passed" if r.status == PASSED else "failed",
-              "output": _feedback(r), "visibility": "visible"} for r in report.exercises]
+    tests = [_gradescope_test(result) for result in report.exercises]
     return json.dumps({"score": report.score, "execution_time": round(report.duration_s, 3),
                        "output": "%s points; %s" % (_points(report.score, report.max_score),
                                                     _counts(report.exercises)),
                        "tests": tests}, indent=2) + "\n"
 
 
-_JUNIT_OUTCOME = {FAILED: "failure", ERROR: "error", TIMEOUT: "error", NOT_ATTEMPTED: "skipped"}
+_JUNIT_OUTCOME = {FAILED: "failure", ERROR: "error", TIMEOUT: "error", NOT_ATTEMPTED: "skipped", SKIPPED: "skipped"}
 
 
 def junit(report):

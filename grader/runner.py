@@ -20,13 +20,15 @@ import numpy as np
 import pytest
 
 from grader import checking
-from grader.results import ERROR, FAILED, NOT_ATTEMPTED, PASSED, TIMEOUT, ExerciseResult, GradeReport
+from grader.results import ERROR, FAILED, NOT_ATTEMPTED, PASSED, SKIPPED, TIMEOUT, ExerciseResult, GradeReport
 from grader.sandbox import ChapterSandbox, StudentModule
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MEMORY_MB = 4096
 MIN_MEMORY_MB = 1024
 DEFAULT_CTX = "cpu"
+SLOW_TIMEOUT_FACTOR = 10  # the queries of a slow (training) exercise get this many times --timeout
+SKIPPED_MESSAGE = "skipped (slow, run with --slow)"
 CHECKS_DIR = Path(__file__).resolve().parent / "checks"
 SESSION_KEY = pytest.StashKey()
 
@@ -118,13 +120,15 @@ def exercises_declared(path):
 class GradingSession:
     """The pytest plugin of one grading run: selection, sandboxes, seeds and the results."""
 
-    def __init__(self, folder, selection, paths, ctx, timeout, memory_mb, seed, progress, workdir):
+    def __init__(self, folder, selection, paths, ctx, timeout, memory_mb, seed, progress, workdir, slow=False):
         self.selection, self.paths = selection, paths
-        self.ctx, self.seed, self.progress = ctx, seed, progress
+        self.ctx, self.seed, self.progress, self.slow = ctx, seed, progress, slow
+        self.timeout = timeout
         self.sandboxes = {chapter: ChapterSandbox(folder, chapter, timeout, memory_mb, workdir)
                           for chapter in selection}
         self.results = []
         self.expected = {}  # nodeid -> (chapter, id, points, hint) of each selected check
+        self.slow_items = set()  # nodeids of the selected checks marked slow (run only with --slow)
         self.total = 0
         self.usage_error = None
         self._log = checking.CheckpointLog()
@@ -135,7 +139,8 @@ class GradingSession:
         """The ``student`` fixture's client for item's exercise."""
         exercise_id = self.expected[item.nodeid][1]
         seeds = (derive_seed(self.seed, exercise_id, "child", n) for n in range(1 << 30))
-        return StudentModule(self.sandboxes[chapter], seeds)
+        timeout = self.timeout * SLOW_TIMEOUT_FACTOR if item.nodeid in self.slow_items else None
+        return StudentModule(self.sandboxes[chapter], seeds, timeout)
 
     def check_seed(self, item):
         """The seed of the ``rng`` fixture for item's exercise."""
@@ -168,10 +173,17 @@ class GradingSession:
             if marker is None or chapter not in self.selection:
                 continue
             known.add(marker.kwargs["id"])
-            if self._selected(chapter, marker.kwargs["id"]):
-                self.expected[item.nodeid] = (chapter, marker.kwargs["id"], marker.kwargs["points"],
-                                              marker.kwargs["hint"])
-                kept.append(item)
+            if not self._selected(chapter, marker.kwargs["id"]):
+                continue
+            if marker.kwargs.get("slow") and not self.slow:
+                self._record(ExerciseResult(marker.kwargs["id"], chapter, SKIPPED, 0, 0, SKIPPED_MESSAGE,
+                                            marker.kwargs["hint"]))
+                continue
+            if marker.kwargs.get("slow"):
+                self.slow_items.add(item.nodeid)
+            self.expected[item.nodeid] = (chapter, marker.kwargs["id"], marker.kwargs["points"],
+                                          marker.kwargs["hint"])
+            kept.append(item)
         unknown = set().union(*[ids for ids in self.selection.values() if ids]) - known
         if unknown:
             self.usage_error = "no exercise %s; choose from %s" % (", ".join(sorted(unknown)),
@@ -180,7 +192,7 @@ class GradingSession:
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
         self.total = len(kept) + len(self.results)
-        for done, result in enumerate(self.results, 1):  # check modules that failed to import
+        for done, result in enumerate(self.results, 1):  # check modules that failed to import, skipped checks
             self._notify(result, done)
 
     def pytest_collection_finish(self, session):
@@ -272,11 +284,12 @@ def _run_pytest(session, paths):
 
 
 def grade(exercises_dir="exercises", select=(), ctx=DEFAULT_CTX, timeout=DEFAULT_TIMEOUT,
-          memory_mb=DEFAULT_MEMORY_MB, seed=None, progress=None, checks_dir=CHECKS_DIR):
+          memory_mb=DEFAULT_MEMORY_MB, seed=None, progress=None, checks_dir=CHECKS_DIR, slow=False):
     """Grade the chapter modules in exercises_dir and return a GradeReport.
 
     select: chapters or exercises ('ch03', 'ch03.linreg', 'ch03_deep_learning_basics'); empty = all.
     ctx: 'cpu', 'gpu' or 'gpu:N', passed to exercises that train. timeout: seconds per query.
+    slow: also grade the slow (training) exercises, else report them as skipped.
     memory_mb: cap on each child's memory. seed: reproduce a run (default: a fresh random seed).
     progress: called as progress(result, done, total) after each exercise.
     """
@@ -295,7 +308,7 @@ def grade(exercises_dir="exercises", select=(), ctx=DEFAULT_CTX, timeout=DEFAULT
     run_seed = secrets.randbits(32) if seed is None else int(seed)
     with tempfile.TemporaryDirectory(prefix="grader-") as workdir:
         session = GradingSession(str(folder), selection, chapters, normalise_ctx(ctx), timeout, memory_mb,
-                                 run_seed, progress, workdir)
+                                 run_seed, progress, workdir, slow)
         try:
             _run_pytest(session, [chapters[chapter] for chapter in selection])
         finally:

@@ -162,7 +162,7 @@ def _run_query(module, request, folder, np, mx):
                 return {"status": "exception", "message": message}
             result = target(*args, **kwargs)
         else:
-            result = getattr(sys.modules["grader.probes"], request["probe"])(target, *args, **kwargs)
+            result = sys.modules["grader.probes"].PROBES[request["probe"]](target, *args, **kwargs)
         mx.nd.waitall()
     except NotImplementedError as exc:
         return {"status": "not_attempted", "message": str(exc)[:MESSAGE_LIMIT] or "NotImplementedError"}
@@ -316,10 +316,14 @@ class ChapterSandbox:
 
     # -- queries --
 
-    def query(self, request, label):
-        """Send request, return the decoded value, or raise the StudentStatus / WrongType it earned."""
+    def query(self, request, label, timeout=None):
+        """Send request, return the decoded value, or raise the StudentStatus / WrongType it earned.
+
+        timeout: seconds for this query (default: the sandbox's per-query limit).
+        """
         self._ensure_ready()
-        deadline = time.monotonic() + self.timeout
+        timeout = timeout or self.timeout
+        deadline = time.monotonic() + timeout
         try:
             protocol.send_request(self._request_fd, request, deadline)  # a stopped child stops reading
             reply = protocol.receive_reply(self._reply_fd, deadline)
@@ -329,7 +333,7 @@ class ChapterSandbox:
         except protocol.ChannelTimeout:
             self.close()
             raise StudentTimeout("%s did not finish within %g s (an endless loop? a long training run?)"
-                                 % (label, self.timeout))
+                                 % (label, timeout))
         except (protocol.ProtocolError, BrokenPipeError) as exc:
             raise self._crash("while running %s" % label, exc)
         message = str(reply.get("message", ""))[:MESSAGE_LIMIT]
@@ -427,20 +431,25 @@ def _child_env(token):
 
 @functools.lru_cache(maxsize=None)
 def probe_names():
-    """Names of the public functions defined in grader/probes.py, read without importing mxnet here."""
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "probes.py")
-    with open(path, encoding="utf-8") as source:
-        tree = ast.parse(source.read())
-    return tuple(sorted(node.name for node in tree.body
-                        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")))
+    """Names of the public functions of grader/probes/*.py, read without importing mxnet here."""
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "probes")
+    names = set()
+    for entry in sorted(os.listdir(folder)):
+        if entry.endswith(".py") and entry != "__init__.py":
+            with open(os.path.join(folder, entry), encoding="utf-8") as source:
+                tree = ast.parse(source.read())
+            names.update(node.name for node in tree.body
+                         if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"))
+    return tuple(sorted(names))
 
 
 class StudentModule:
     """The ``student`` fixture: one exercise's queries to its chapter's sandbox, each freshly seeded."""
 
-    def __init__(self, sandbox, seeds):
+    def __init__(self, sandbox, seeds, timeout=None):
         self.sandbox = sandbox
         self._seeds = seeds
+        self._timeout = timeout  # seconds per query; None: the sandbox's limit
 
     def value(self, name):
         """Plain data of the module-level constant name (NotAttempted while it is None)."""
@@ -460,7 +469,7 @@ class StudentModule:
     def _ask(self, request, label):
         """Seed the query and send it to the sandbox."""
         request["seed"] = next(self._seeds)
-        return self.sandbox.query(request, label)
+        return self.sandbox.query(request, label, self._timeout)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ import numpy as np
 from mxnet import autograd
 
 from grader.checking import assert_answer, assert_close, assert_equal, checkpoint, exercise, nd
-from grader.probes import TEST_FUNCTIONS
+from grader.probes.gradients import TEST_FUNCTIONS
 
 CHAPTER = "ch02_preliminaries"
 

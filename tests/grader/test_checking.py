@@ -113,4 +113,5 @@ def test_exercise_rejects_bad_ids_and_points(args):
 def test_exercise_marks_the_check():
     mark = exercise("ch03.linreg", 2, "nd.dot(X, w) + b.").mark
     assert mark.name == "exercise"
-    assert mark.kwargs == {"id": "ch03.linreg", "points": 2, "hint": "nd.dot(X, w) + b."}
+    assert mark.kwargs == {"id": "ch03.linreg", "points": 2, "hint": "nd.dot(X, w) + b.", "slow": False}
+    assert exercise("ch03.train", 3, "Train it.", slow=True).mark.kwargs["slow"] is True

@@ -12,6 +12,7 @@ from mxnet import autograd, nd
 from mxnet.gluon import nn
 
 from grader import probes, protocol
+from grader.probes import data, gradients
 
 
 def _two_dense(hidden):
@@ -128,7 +129,7 @@ def test_iterate_keeps_what_an_iterator_reusing_one_buffer_handed_out():
 
 
 def test_iterate_stops_an_endless_iterator(monkeypatch):
-    monkeypatch.setattr(probes, "MAX_BATCHES", 7)
+    monkeypatch.setattr(data, "MAX_BATCHES", 7)
     got = probes.iterate(lambda: ((nd.zeros(1), nd.zeros(1)) for _ in itertools.count()))
     assert len(got) == 7
 
@@ -139,7 +140,7 @@ def test_value_and_grad_backpropagates_through_fn():
     np.testing.assert_allclose(got["grad"], [3.0, 12.0])
 
 
-@pytest.mark.parametrize("name", sorted(probes.TEST_FUNCTIONS))
+@pytest.mark.parametrize("name", sorted(gradients.TEST_FUNCTIONS))
 def test_grad_with_gives_the_student_a_differentiable_function(name):
     x = np.array([[0.5, -1.0], [2.0, 0.1]])
     got = answered(probes.grad_with, _autograd_grad_of, name, x)
@@ -147,7 +148,7 @@ def test_grad_with_gives_the_student_a_differentiable_function(name):
     step = 1e-3
     bump = np.zeros_like(x)
     bump[0, 1] = step
-    f = probes.TEST_FUNCTIONS[name]
+    f = gradients.TEST_FUNCTIONS[name]
     rise = f(nd.array(x + bump, dtype="float64")) - f(nd.array(x - bump, dtype="float64"))
     numeric = rise.asscalar() / (2 * step)
     assert got[0, 1] == pytest.approx(numeric, rel=1e-3)
@@ -165,3 +166,15 @@ def test_on_context_reports_where_results_live():
     assert isinstance(got["value"], tuple) and isinstance(got["value"][1], list)
     np.testing.assert_array_equal(got["value"][0], np.zeros(2, dtype=np.float32))
     np.testing.assert_array_equal(got["value"][1][0], np.ones(1, dtype=np.float32))
+
+
+def test_every_probe_module_contributes_its_public_functions_once():
+    import importlib
+    import pkgutil
+    names = []
+    for info in pkgutil.iter_modules(probes.__path__):
+        module = importlib.import_module("grader.probes." + info.name)
+        names += [name for name, value in vars(module).items()
+                  if callable(value) and getattr(value, "__module__", None) == module.__name__
+                  and not name.startswith("_")]
+    assert sorted(names) == sorted(probes.PROBES)

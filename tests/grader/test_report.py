@@ -22,7 +22,7 @@ RESULTS_SCHEMA = {
 
 GRADESCOPE_SCHEMA = {
     "type": dict, "required": {"score": NUMBER, "execution_time": NUMBER, "tests": list},
-    "items": {"type": dict, "required": {"name": str, "score": NUMBER, "max_score": NUMBER, "status": str,
+    "items": {"type": dict, "required": {"name": str, "score": NUMBER, "max_score": NUMBER,
                                          "output": str, "visibility": str},
               "enum": {"status": ("passed", "failed"), "visibility": ("hidden", "after_due_date",
                                                                       "after_published", "visible")}},
@@ -40,7 +40,7 @@ def validate(data, schema, list_key):
         for key, kind in items["required"].items():
             assert isinstance(item.get(key), kind) and not isinstance(item.get(key), bool), (key, item)
         for key, allowed in items["enum"].items():
-            assert item[key] in allowed, (key, item)
+            assert item.get(key, allowed[0]) in allowed, (key, item)
 
 
 @pytest.fixture
@@ -54,6 +54,8 @@ def graded():
         ExerciseResult("ch03.d", "ch03_deep_learning_basics", "error", 0, 3, "line 4: ValueError: <&>\nmore",
                        "Read the trace."),
         ExerciseResult("ch03.e", "ch03_deep_learning_basics", "timeout", 0, 1.5, "did not finish", "No loops."),
+        ExerciseResult("ch03.f", "ch03_deep_learning_basics", "skipped", 0, 0, "skipped (slow, run with --slow)",
+                       "Train it."),
     ], duration_s=3.21, seed=42)
 
 
@@ -67,7 +69,8 @@ def test_json_is_the_results_model(graded):
 def test_gradescope_results_json(graded):
     data = json.loads(formats.render(graded, "gradescope"))
     validate(data, GRADESCOPE_SCHEMA, "tests")
-    assert data["score"] == 3 and [t["status"] for t in data["tests"]] == ["passed"] + ["failed"] * 4
+    assert data["score"] == 3 and [t.get("status") for t in data["tests"]] == ["passed"] + ["failed"] * 4 + [None]
+    assert (data["tests"][5]["score"], data["tests"][5]["max_score"]) == (0, 0)
     assert data["tests"][1]["score"] == 1 and "Reshape first." in data["tests"][1]["output"]
     assert data["tests"][0]["output"] == "passed"
 
@@ -77,7 +80,7 @@ def test_junit_parses_and_carries_points(graded):
     suites = root.findall("testsuite")
     assert [s.get("name") for s in suites] == ["ch02_preliminaries", "ch03_deep_learning_basics"]
     assert [(s.get("tests"), s.get("failures"), s.get("errors"), s.get("skipped")) for s in suites] == [
-        ("2", "1", "0", "0"), ("3", "0", "2", "1")]
+        ("2", "1", "0", "0"), ("4", "0", "2", "2")]
     case = root.find(".//testcase[@name='ch02.b']")
     properties = {p.get("name"): p.get("value") for p in case.iter("property")}
     assert properties == {"points": "1", "max_points": "2", "status": "failed", "hint": "Reshape first."}
@@ -95,9 +98,10 @@ def test_table_shows_chapters_hints_for_what_did_not_pass_and_the_totals(graded)
     table = formats.render(graded, "table")
     assert "ch02_preliminaries" in table and "ch03_deep_learning_basics" in table
     assert table.count("hint: ") == 4 and "Reshape first." in table and "Hint of a passed" not in table
+    assert "skipped (slow, run with --slow)" in table and "Train it." not in table
     assert "expected shape (3,), got (4,)" in table and "stub" not in table
     assert table.rstrip().splitlines()[-1] == (
-        "Total 3/9.5 points (1 passed, 1 failed, 1 not attempted, 1 error, 1 timeout) in 3.2 s; "
+        "Total 3/9.5 points (1 passed, 1 failed, 1 not attempted, 1 error, 1 timeout, 1 skipped) in 3.2 s; "
         "reproduce with --seed 42")
 
 

@@ -43,6 +43,11 @@ def test_draws(student, rng):
     raise AssertionError("draws %r %r" % (int(rng.integers(10 ** 9)), student.call("draw")))
 
 
+@exercise("ch99.trains", 2, "A slow one.", slow=True)
+def test_trains(student):
+    assert_equal(student.call("trains"), "took its time")
+
+
 @exercise("ch99.buggy_check", 1, "A check with a bug.")
 def test_buggy_check(student):
     return {}["missing"]
@@ -70,6 +75,12 @@ def second():
 
 def draw():
     return [random.random(), float(np.random.rand())]
+
+
+def trains():
+    import time
+    time.sleep(1.5)  # longer than the per-query limit of the test, within 10 times it
+    return "took its time"
 '''
 
 BROKEN_CHECKS = '''
@@ -153,13 +164,24 @@ def test_grade_a_tiny_chapter(tiny):
     results = {result.id: result for result in report.exercises}
     assert {i: (r.status, r.points) for i, r in results.items()} == {
         "ch98.lost": ("error", 0), "ch99.double": ("passed", 2), "ch99.answer": ("not_attempted", 0),
-        "ch99.parts": ("failed", 1), "ch99.draws": ("failed", 0), "ch99.buggy_check": ("error", 0)}
+        "ch99.parts": ("failed", 1), "ch99.draws": ("failed", 0), "ch99.buggy_check": ("error", 0),
+        "ch99.trains": ("skipped", 0)}
+    assert results["ch99.trains"].message == "skipped (slow, run with --slow)"
+    assert results["ch99.trains"].max_points == 0
     assert "a_module_that_does_not_exist" in results["ch98.lost"].message
     assert results["ch99.buggy_check"].message.startswith("internal check error: KeyError")
     assert results["ch99.parts"].message == "second part (0/2): result: expected 2, got 3"
     assert results["ch99.answer"].hint == "The answer is a number."
     assert (report.score, report.max_score, report.seed) == (3, 10, 1)
-    assert seen == [(n, 6) for n in range(1, 7)]
+    assert seen == [(n, 7) for n in range(1, 8)]
+
+
+@pytest.mark.slow
+def test_slow_exercises_run_with_slow_and_get_a_longer_time_limit(tiny):
+    submission, checks = tiny
+    report = grade(submission, ["ch99.trains"], checks_dir=checks, timeout=1, slow=True)
+    assert [(r.status, r.points, r.max_points) for r in report.exercises] == [("passed", 2, 2)]
+    assert report.all_passed
 
 
 @pytest.mark.slow

@@ -11,8 +11,10 @@ zombie counts) and no process whose command line names the submission, which eve
 sandbox child keeps, even one in a session of its own.
 
 expected_outcome.json keys: submission ("solutions"/"exercises" to grade that folder as is),
-select, default, chapters {chapter: status}, exercises {id: status}, messages {id: fragment},
-points {id: points}, exit_code.
+select, slow (true: grade with --slow), default, chapters {chapter: status}, exercises {id: status},
+messages {id: fragment}, points {id: points}, exit_code.
+
+tests/grader/test_near_misses.py grades the folders of near_misses/ the same way.
 """
 import json
 import os
@@ -91,16 +93,15 @@ def expected_status(result, expected):
         result["id"], expected.get("chapters", {}).get(result["chapter"], expected["default"]))
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=[path.name for path in SCENARIOS])
-def test_scenario(scenario, tmp_path, monkeypatch, capfd):
+def assert_graded_as_expected(scenario, tmp_path, monkeypatch, capfd):
+    """Grade the scenario folder through the command line and check everything its expected_outcome.json says."""
     expected = json.loads((scenario / "expected_outcome.json").read_text())
     folder = build_submission(scenario, expected, tmp_path)
     output = tmp_path / "results.json"
     monkeypatch.setenv("SCENARIO_OUTPUT", str(output))
     monkeypatch.chdir(tmp_path)
 
-    code = main(expected.get("select", []) + [
+    code = main(expected.get("select", []) + (["--slow"] if expected.get("slow") else []) + [
         "--submission", str(folder), "--format", "json", "--output", str(output),
         "--timeout", "2", "--memory-mb", "2048", "--seed", "7", "--quiet"])
 
@@ -121,6 +122,12 @@ def test_scenario(scenario, tmp_path, monkeypatch, capfd):
     assert listed <= {result["id"] for result in report["exercises"]}
     assert code == expected["exit_code"]
     assert_none_left(tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[path.name for path in SCENARIOS])
+def test_scenario(scenario, tmp_path, monkeypatch, capfd):
+    assert_graded_as_expected(scenario, tmp_path, monkeypatch, capfd)
 
 
 @pytest.mark.slow
