@@ -1,5 +1,6 @@
 """python -m grader: parse the command line, call grader.grade, print or write the report, set the exit code."""
 import argparse
+import importlib
 import signal
 import sys
 import traceback
@@ -9,6 +10,9 @@ from grader.runner import (DEFAULT_CTX, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, SLOW
                            grade)
 
 EXIT_ALL_PASSED, EXIT_NOT_ALL_PASSED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+# Sub-commands: first word -> (module whose main(argv) runs it, one line for --help).
+COMMANDS = {}
 
 DESCRIPTION = """\
 Grade your exercise modules and tell you, per exercise, what passed, what failed and why,
@@ -39,7 +43,9 @@ exit codes:
 
 def build_parser():
     """The argument parser; its defaults are grader.grade's."""
-    parser = argparse.ArgumentParser(prog="python -m grader", description=DESCRIPTION, epilog=EPILOG,
+    commands = "".join("  %-10s %s\n" % (name, line) for name, (_, line) in sorted(COMMANDS.items()))
+    epilog = EPILOG + ("\ncommands (python -m grader COMMAND --help for each):\n" + commands if commands else "")
+    parser = argparse.ArgumentParser(prog="python -m grader", description=DESCRIPTION, epilog=epilog,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("select", nargs="*", metavar="CHAPTER_OR_EXERCISE",
                         help="what to grade: ch03, ch03_deep_learning_basics or ch03.linreg (default: everything)")
@@ -78,8 +84,17 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def run_command(name, argv):
+    """Run the sub-command name with the rest of the command line; return its exit code."""
+    module, _ = COMMANDS[name]
+    return importlib.import_module(module).main(argv)
+
+
 def main(argv=None):
-    """Run the command line; return the exit code."""
+    """Run the command line (grading, or a sub-command named by the first word); return the exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in COMMANDS:
+        return run_command(argv[0], argv[1:])
     args = build_parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
     show = progress_line(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
