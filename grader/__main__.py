@@ -12,7 +12,9 @@ from grader.runner import (DEFAULT_CTX, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, SLOW
 EXIT_ALL_PASSED, EXIT_NOT_ALL_PASSED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 # Sub-commands: first word -> (module whose main(argv) runs it, one line for --help).
-COMMANDS = {}
+COMMANDS = {
+    "notebooks": ("grader.notebooks.generate", "write a Jupyter notebook per chapter module (exercises/*.ipynb)"),
+}
 
 DESCRIPTION = """\
 Grade your exercise modules and tell you, per exercise, what passed, what failed and why,
