@@ -194,8 +194,8 @@ def module_for_namespace(namespace, chapter):
             continue
         text = _plain_repr(value)
         if text is None:
-            left_out[name] = "a %s is not a plain Python value (numbers, strings, tuples, lists, dicts)" \
-                             % type(value).__name__
+            left_out[name] = "its value, of type %s, is not a plain Python value (numbers, strings, tuples, " \
+                             "lists, dicts)" % type(value).__name__
         else:
             values.append("%s = %s" % (name, text))
     cells = ([(str(stub_path), stub_source)] if stub_path else []) + [
