@@ -11,6 +11,13 @@ import os
 import re
 
 CELL_NAME = re.compile(r"^(In \[\d+\]|code cell \d+)$")
+MODULE_TEMPLATE = """\
+# Made by the grader from {origin}: its code, run in order, each cell under its own name.
+from grader.notebooks.cells import run_cells
+
+run_cells(globals(), [
+{cells}])
+"""
 _RUNNERS = set()  # file names of the generated modules that ran their cells through run_cells
 
 
@@ -30,6 +37,11 @@ def is_student_frame(filename, folder):
     if is_cell_name(filename):
         return True
     return filename.startswith(folder + os.sep) and filename not in _RUNNERS
+
+
+def module_source(origin, cells):
+    """The source of a chapter module that runs cells, [(label, source)] taken from origin."""
+    return MODULE_TEMPLATE.format(origin=origin, cells="".join("    (%r, %r),\n" % cell for cell in cells))
 
 
 def run_cells(namespace, cells):

@@ -14,17 +14,12 @@ from typing import Dict, List
 import nbformat
 
 from grader.notebooks import generate
-from grader.notebooks.cells import cell_label
+from grader.notebooks.cells import cell_label, module_source
 
 # Cell magics whose body is Python: the magic line is dropped and the code kept.
 PYTHON_CELL_MAGICS = ("%%time", "%%timeit", "%%capture", "%%prun")
-MODULE_TEMPLATE = '''\
-# Made by the grader from {notebook}: its code cells, run in order, each under its own name.
-from grader.notebooks.cells import run_cells
-
-run_cells(globals(), [
-{cells}])
-'''
+# What parsing a student's code can raise besides SyntaxError (null bytes, absurd nesting).
+UNPARSABLE = (SyntaxError, ValueError, MemoryError, RecursionError)
 
 
 class UnreadableNotebook(Exception):
@@ -79,8 +74,8 @@ def without_magics(source, label):
     try:
         compile(source, label, "exec")
         return source, notes
-    except SyntaxError:
-        pass
+    except UNPARSABLE:
+        pass  # the child reports what is still wrong once the magics are gone
     for number, line in enumerate(lines, 1):
         kind = _ipython_syntax(line.strip())
         if kind:
@@ -112,8 +107,8 @@ def module_for_notebook(notebook, display_path):
         code, dropped = without_magics(cell.source, label)
         notes.extend("%s: %s" % (display_path, note) for note in dropped)
         if code.strip():
-            cells.append("    (%r, %r),\n" % (label, code + "\n"))
-    return MODULE_TEMPLATE.format(notebook=display_path, cells="".join(cells)), notes
+            cells.append((label, code + "\n"))
+    return module_source(display_path, cells), notes
 
 
 def _notebook_chosen(module, notebook):
@@ -128,7 +123,7 @@ def _notebook_chosen(module, notebook):
             return False, None  # the same code either way: the module is the source
     except UnreadableNotebook:
         pass  # grading the notebook reports it
-    except (SyntaxError, ValueError, generate.NotebookLayoutError):
+    except UNPARSABLE + (generate.NotebookLayoutError,):
         pass  # the module does not split into cells: its code differs from any notebook's
     return True, "graded %s: it is newer than %s" % (notebook.name, module.name)
 

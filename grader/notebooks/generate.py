@@ -275,7 +275,7 @@ def main(argv):
     args = parser.parse_args(argv)
     try:
         done = write_notebooks(args.source, args.out_dir or args.source, args.force, args.check)
-    except (OSError, NotebookLayoutError) as exc:
+    except (OSError, SyntaxError, NotebookLayoutError) as exc:
         print("python -m grader notebooks: error: %s" % exc, file=sys.stderr)
         return 2
     for path, what in done:

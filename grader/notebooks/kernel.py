@@ -2,8 +2,8 @@
 
 ``check("ch03.softmax")`` writes the caller's namespace out as a chapter module and grades it with
 grader.runner.grade, the same checks and the same sandbox child as any submission: nothing is
-graded in the kernel. The module runs, in order: the chapter's stub from exercises/ (so what the
-kernel lacks stays a stub), the kernel's imports, its constants that are plain Python values, and
+graded in the kernel. The module runs, in order: the chapter's stub from exercises/ when the grader
+runs from a checkout (so what the kernel lacks stays a stub), the kernel's imports, its constants that are plain Python values, and
 the source of each function and class defined in the kernel's cells, compiled under the cell's name
 (``In [7]``) so that messages point into the notebook. The source comes from the kernel's own cell
 cache, so the notebook need not be saved.
@@ -17,6 +17,8 @@ import sys
 import tempfile
 import types
 from pathlib import Path
+
+from grader.notebooks.cells import module_source
 
 EXERCISES_DIR = Path(__file__).resolve().parents[2] / "exercises"
 MAX_VALUE_CHARS = 100000  # a constant whose repr is longer is not sent (answers are short)
@@ -169,7 +171,6 @@ def _global_names(codes):
 
 def module_for_namespace(namespace, chapter):
     """(source of a chapter module holding namespace's definitions for chapter, notes on what was left out)."""
-    from grader.notebooks.convert import MODULE_TEMPLATE
     stub_path, stub_source, stub_names = _stub(chapter)
     hidden = _hidden_names()
     imports, values, spans, aliases, left_out, codes = [], [], {}, [], {}, []
@@ -204,8 +205,7 @@ def module_for_namespace(namespace, chapter):
     used = _global_names(codes)
     notes = ["%s was not sent to the grader: %s" % (name, why) for name, why in sorted(left_out.items())
              if name in stub_names or name in used]
-    body = "".join("    (%r, %r),\n" % cell for cell in cells)
-    return MODULE_TEMPLATE.format(notebook="the kernel's namespace", cells=body), notes
+    return module_source("the kernel's namespace", cells), notes
 
 
 def check(what, namespace=None, **options):

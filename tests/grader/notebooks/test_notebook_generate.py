@@ -93,6 +93,9 @@ def test_an_untouched_notebook_follows_its_module_and_check_reports_staleness(tm
     assert "(2 points)" in (source / "ch09_tiny.ipynb").read_text()
 
 
-def test_a_folder_without_chapter_modules_is_a_usage_error(tmp_path, capsys):
+def test_a_folder_without_chapter_modules_or_a_module_that_does_not_parse_is_an_error(tmp_path, capsys):
     assert main(["notebooks", "--source", str(tmp_path)]) == 2
     assert "no chapter modules (chNN_*.py) in %s" % tmp_path in capsys.readouterr().err
+    (tmp_path / "ch09_tiny.py").write_text("def broken(:\n")
+    assert main(["notebooks", "--source", str(tmp_path)]) == 2
+    assert "ch09_tiny.py" in capsys.readouterr().err and not (tmp_path / "ch09_tiny.ipynb").exists()
