@@ -71,12 +71,16 @@ def _trim(lines):
     return text + "\n" if text else ""
 
 
+def first_line(node):
+    """The line a statement starts on, its decorators included."""
+    return min([node.lineno] + [decorator.lineno for decorator in getattr(node, "decorator_list", [])])
+
+
 def _statement_lines(tree):
     """1-based numbers of the lines that top-level statements (decorators included) cover."""
     covered = set()
     for node in tree.body:
-        first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-        covered.update(range(first, node.end_lineno + 1))
+        covered.update(range(first_line(node), node.end_lineno + 1))
     return covered
 
 

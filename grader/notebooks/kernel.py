@@ -19,6 +19,7 @@ import types
 from pathlib import Path
 
 from grader.notebooks.cells import module_source
+from grader.notebooks.generate import first_line
 
 EXERCISES_DIR = Path(__file__).resolve().parents[2] / "exercises"
 MAX_VALUE_CHARS = 100000  # a constant whose repr is longer is not sent (answers are short)
@@ -79,9 +80,8 @@ def _statement_at(filename, line):
     except (SyntaxError, ValueError):
         return None
     for node in tree.body:
-        first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-        if first <= line <= node.end_lineno:
-            return first, node
+        if first_line(node) <= line <= node.end_lineno:
+            return first_line(node), node
     return None
 
 
