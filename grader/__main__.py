@@ -12,7 +12,9 @@ from grader.runner import (DEFAULT_CTX, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, SLOW
 EXIT_ALL_PASSED, EXIT_NOT_ALL_PASSED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 # Sub-commands: first word -> (module whose main(argv) runs it, one line for --help).
-COMMANDS = {}
+COMMANDS = {
+    "notebooks": ("grader.notebooks.generate", "write a Jupyter notebook per chapter module (exercises/*.ipynb)"),
+}
 
 DESCRIPTION = """\
 Grade your exercise modules and tell you, per exercise, what passed, what failed and why,
@@ -28,8 +30,10 @@ examples:
   python -m grader ch03                 only chapter 3
   python -m grader ch03.linreg ch05     one exercise of chapter 3, and all of chapter 5
   python -m grader --solutions          grade the model solutions (they all pass)
-  python -m grader --submission ~/hw    grade the chapter modules in ~/hw
+  python -m grader --submission ~/hw    grade the chapter modules (or notebooks) in ~/hw
   python -m grader --format json --output results.json
+  python -m grader --format html --output report.html
+  python -m grader notebooks            write exercises/chNN_*.ipynb, one notebook per chapter
   python -m grader --slow ch05          also the slow exercises that train a model
   python -m grader --ctx gpu --slow     train on the first GPU
 
@@ -52,7 +56,8 @@ def build_parser():
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--solutions", action="store_const", dest="folder", const="solutions",
                        help="grade ./solutions instead of ./exercises")
-    where.add_argument("--submission", dest="folder", metavar="PATH", help="grade the chapter modules in PATH")
+    where.add_argument("--submission", dest="folder", metavar="PATH",
+                       help="grade the chapter modules (chNN_*.py or chNN_*.ipynb) in PATH")
     parser.set_defaults(folder="exercises")
     parser.add_argument("--format", choices=FORMATS, default="table", help="report format (default: table)")
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE instead of printing it")

@@ -1,14 +1,16 @@
-"""Render a GradeReport as a terminal table, JSON, Gradescope results.json, JUnit XML or CSV."""
+"""Render a GradeReport as a terminal table, JSON, Gradescope results.json, JUnit XML, CSV or HTML."""
 import csv
+import html
 import io
 import json
 import os
 import tempfile
 import xml.etree.ElementTree as ET
+from string import Template
 
 from grader.results import ERROR, FAILED, NOT_ATTEMPTED, PASSED, SKIPPED, STATUSES, TIMEOUT
 
-FORMATS = ("table", "json", "gradescope", "junit", "csv")
+FORMATS = ("table", "json", "gradescope", "junit", "csv", "html")
 MESSAGE_LINES = 8  # lines of a message the table shows; the JSON formats carry all of it
 
 
@@ -37,6 +39,7 @@ def table(report):
                 lines.extend("      " + line for line in shown)
                 if result.hint and result.status != SKIPPED:
                     lines.append("      hint: " + result.hint)
+    lines.extend("note: " + note for note in report.notes)
     lines.append("")
     lines.append("Total %s points (%s) in %.1f s; reproduce with --seed %s"
                  % (_points(report.score, report.max_score), _counts(report.exercises) or "nothing graded",
@@ -68,8 +71,8 @@ def gradescope(report):
     """Gradescope's autograder results.json: score, execution_time and one test per exercise."""
     tests = [_gradescope_test(result) for result in report.exercises]
     return json.dumps({"score": report.score, "execution_time": round(report.duration_s, 3),
-                       "output": "%s points; %s" % (_points(report.score, report.max_score),
-                                                    _counts(report.exercises)),
+                       "output": "\n".join(["%s points; %s" % (_points(report.score, report.max_score),
+                                                              _counts(report.exercises))] + report.notes),
                        "tests": tests}, indent=2) + "\n"
 
 
@@ -106,7 +109,75 @@ def as_csv(report):
     return out.getvalue()
 
 
-RENDERERS = {"table": table, "json": as_json, "gradescope": gradescope, "junit": junit, "csv": as_csv}
+# HTML: string.Template fills every $field with escaped text unless it is Markup (HTML made here), so
+# nothing from a student (messages quote their output) can add markup; styles are inline, so the
+# same table shows in a notebook and in a page that loads nothing from outside.
+STATUS_COLOURS = {PASSED: "#1a7f37", FAILED: "#cf222e", NOT_ATTEMPTED: "#6e7781", ERROR: "#bc4c00",
+                  TIMEOUT: "#8250df", SKIPPED: "#8c959f"}
+HTML_CHAPTER = ('<tr><th colspan="2" style="text-align:left;padding:6px 4px 2px">$chapter</th>'
+                '<th style="text-align:right;padding:6px 4px 2px">$points</th></tr>\n$rows')
+HTML_EXERCISE = ('<tr><td style="padding:2px 4px"><span style="color:#fff;background:$colour;border-radius:3px;'
+                 'padding:0 5px;font-size:90%">$status</span></td><td style="padding:2px 4px;font-family:monospace">'
+                 '$id</td><td style="text-align:right;padding:2px 4px">$points</td></tr>\n$feedback')
+HTML_FEEDBACK = ('<tr><td></td><td colspan="2" style="padding:0 4px 6px">$message$hint</td></tr>\n')
+HTML_MESSAGE = '<pre style="margin:2px 0;white-space:pre-wrap;font-size:90%">$text</pre>'
+HTML_HINT = '<div style="color:#57606a;font-size:90%">hint: $text</div>'
+HTML_TABLE = ('<div class="d2lzh-grader"><table style="border-collapse:collapse">\n$chapters</table>\n$notes'
+              '<p><b>Total $points points</b> ($counts) in $duration s; reproduce with --seed $seed</p></div>\n')
+HTML_NOTE = '<p style="color:#57606a;margin:2px 0">note: $text</p>\n'
+HTML_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Grading report: $points points</title>
+</head>
+<body style="font-family:sans-serif;max-width:60em;margin:2em auto">
+<h1>Grading report</h1>
+$table</body>
+</html>
+"""
+
+
+class Markup(str):
+    """HTML made by this module, inserted into a template as it is."""
+
+
+def _fill(template, **fields):
+    """template with its $fields filled in: Markup as it is, anything else as escaped text."""
+    return Markup(Template(template).substitute(
+        {name: value if isinstance(value, Markup) else html.escape(str(value)) for name, value in fields.items()}))
+
+
+def _html_exercise(result):
+    """One exercise's row, and under it the message and hint when it did not pass (as the table shows)."""
+    message = result.message if result.status not in (PASSED, NOT_ATTEMPTED) else ""
+    hint = result.hint if result.status not in (PASSED, SKIPPED) else ""
+    feedback = _fill(HTML_FEEDBACK, message=_fill(HTML_MESSAGE, text=message) if message else Markup(),
+                     hint=_fill(HTML_HINT, text=hint) if hint else Markup()) if message or hint else Markup()
+    return _fill(HTML_EXERCISE, colour=STATUS_COLOURS[result.status], status=result.status.replace("_", " "),
+                 id=result.id, points=_points(result.points, result.max_points), feedback=feedback)
+
+
+def html_table(report):
+    """The report as an HTML fragment (a table per chapter, notes, totals): what check() shows in Jupyter."""
+    chapters = "".join(
+        _fill(HTML_CHAPTER, chapter=chapter, points=_points(sum(r.points for r in results),
+                                                            sum(r.max_points for r in results)),
+              rows=Markup("".join(_html_exercise(result) for result in results)))
+        for chapter, results in report.chapters())
+    return _fill(HTML_TABLE, chapters=Markup(chapters), points=_points(report.score, report.max_score),
+                 notes=Markup("".join(_fill(HTML_NOTE, text=note) for note in report.notes)),
+                 counts=_counts(report.exercises) or "nothing graded", duration="%.1f" % report.duration_s,
+                 seed=report.seed)
+
+
+def as_html(report):
+    """A standalone HTML page of the report: inline styles only, nothing loaded from elsewhere."""
+    return _fill(HTML_PAGE, points=_points(report.score, report.max_score), table=html_table(report))
+
+
+RENDERERS = {"table": table, "json": as_json, "gradescope": gradescope, "junit": junit, "csv": as_csv,
+             "html": as_html}
 
 
 def render(report, fmt):

@@ -26,11 +26,13 @@ class ExerciseResult:
 
 @dataclass
 class GradeReport:
-    """Every graded exercise in check order, the run's wall time, and the seed that reproduces it."""
+    """Every graded exercise in check order, the run's wall time, the seed that reproduces it, and notes
+    on how the submission was read (a notebook graded instead of a module, magics dropped, ...)."""
 
     exercises: List[ExerciseResult] = field(default_factory=list)
     duration_s: float = 0.0
     seed: Optional[int] = None
+    notes: List[str] = field(default_factory=list)
 
     @property
     def score(self):
@@ -55,14 +57,16 @@ class GradeReport:
         return list(grouped.items())
 
     def to_dict(self):
-        """The JSON results format: score, max_score, duration_s, seed and one dict per exercise."""
+        """The JSON results format: score, max_score, duration_s, seed, notes and one dict per exercise."""
         return {"score": self.score, "max_score": self.max_score, "duration_s": round(self.duration_s, 3),
-                "seed": self.seed, "exercises": [asdict(result) for result in self.exercises]}
+                "seed": self.seed, "notes": list(self.notes),
+                "exercises": [asdict(result) for result in self.exercises]}
 
     @classmethod
     def from_dict(cls, data):
         """Inverse of to_dict (score and max_score are recomputed from the exercises)."""
-        return cls([ExerciseResult(**item) for item in data["exercises"]], data["duration_s"], data.get("seed"))
+        return cls([ExerciseResult(**item) for item in data["exercises"]], data["duration_s"], data.get("seed"),
+                   list(data.get("notes", [])))
 
 
 def _tidy(number):

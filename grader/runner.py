@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 from grader import checking
+from grader.notebooks.convert import prepare_submission
 from grader.results import ERROR, FAILED, NOT_ATTEMPTED, PASSED, SKIPPED, TIMEOUT, ExerciseResult, GradeReport
 from grader.sandbox import ChapterSandbox, StudentModule
 
@@ -58,7 +59,7 @@ def parse_selection(selectors, chapters):
     selection = {}
     for selector in selectors:
         name = os.path.basename(selector.rstrip("/"))
-        name = name[:-3] if name.endswith(".py") else name
+        name = os.path.splitext(name)[0] if name.endswith((".py", ".ipynb")) else name
         prefix, _, exercise = name.partition(".")
         matched = [c for c in chapters if c == prefix or c.split("_")[0] == prefix]
         if not matched:
@@ -120,12 +121,15 @@ def exercises_declared(path):
 class GradingSession:
     """The pytest plugin of one grading run: selection, sandboxes, seeds and the results."""
 
-    def __init__(self, folder, selection, paths, ctx, timeout, memory_mb, seed, progress, workdir, slow=False):
+    def __init__(self, submission, selection, paths, ctx, timeout, memory_mb, seed, progress, workdir, slow=False):
         self.selection, self.paths = selection, paths
         self.ctx, self.seed, self.progress, self.slow = ctx, seed, progress, slow
         self.timeout = timeout
-        self.sandboxes = {chapter: ChapterSandbox(folder, chapter, timeout, memory_mb, workdir)
+        self.unreadable = submission.unreadable  # chapter -> why its notebook costs all its exercises
+        self.sandboxes = {chapter: ChapterSandbox(submission.folder, chapter, timeout, memory_mb, workdir)
                           for chapter in selection}
+        for chapter, notebook in submission.notebooks.items():
+            self.sandboxes[chapter].path = notebook  # messages name the notebook, not the generated module
         self.results = []
         self.expected = {}  # nodeid -> (chapter, id, points, hint) of each selected check
         self.slow_items = set()  # nodeids of the selected checks marked slow (run only with --slow)
@@ -174,6 +178,10 @@ class GradingSession:
                 continue
             known.add(marker.kwargs["id"])
             if not self._selected(chapter, marker.kwargs["id"]):
+                continue
+            if chapter in self.unreadable:
+                self._record(ExerciseResult(marker.kwargs["id"], chapter, ERROR, 0, marker.kwargs["points"],
+                                            self.unreadable[chapter], marker.kwargs["hint"]))
                 continue
             if marker.kwargs.get("slow") and not self.slow:
                 self._record(ExerciseResult(marker.kwargs["id"], chapter, SKIPPED, 0, 0, SKIPPED_MESSAGE,
@@ -285,7 +293,7 @@ def _run_pytest(session, paths):
 
 def grade(exercises_dir="exercises", select=(), ctx=DEFAULT_CTX, timeout=DEFAULT_TIMEOUT,
           memory_mb=DEFAULT_MEMORY_MB, seed=None, progress=None, checks_dir=CHECKS_DIR, slow=False):
-    """Grade the chapter modules in exercises_dir and return a GradeReport.
+    """Grade the chapter modules (or notebooks) in exercises_dir and return a GradeReport.
 
     select: chapters or exercises ('ch03', 'ch03.linreg', 'ch03_deep_learning_basics'); empty = all.
     ctx: 'cpu', 'gpu' or 'gpu:N', passed to exercises that train. timeout: seconds per query.
@@ -307,7 +315,8 @@ def grade(exercises_dir="exercises", select=(), ctx=DEFAULT_CTX, timeout=DEFAULT
     selection = parse_selection(list(select), list(chapters))
     run_seed = secrets.randbits(32) if seed is None else int(seed)
     with tempfile.TemporaryDirectory(prefix="grader-") as workdir:
-        session = GradingSession(str(folder), selection, chapters, normalise_ctx(ctx), timeout, memory_mb,
+        submission = prepare_submission(folder, selection, workdir)
+        session = GradingSession(submission, selection, chapters, normalise_ctx(ctx), timeout, memory_mb,
                                  run_seed, progress, workdir, slow)
         try:
             _run_pytest(session, [chapters[chapter] for chapter in selection])
@@ -315,7 +324,7 @@ def grade(exercises_dir="exercises", select=(), ctx=DEFAULT_CTX, timeout=DEFAULT
             session.close()
     order = list(chapters)
     results = sorted(session.results, key=lambda result: order.index(result.chapter))
-    return GradeReport(results, time.monotonic() - started, run_seed)
+    return GradeReport(results, time.monotonic() - started, run_seed, submission.notes)
 
 
 def grading_session(config):

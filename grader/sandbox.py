@@ -34,6 +34,7 @@ import traceback
 import weakref
 
 from grader import processes, protocol
+from grader.notebooks import cells as notebook_cells  # notebook hook: cells (In [7]) are the student's frames
 
 STARTUP_TIMEOUT = 300.0  # seconds for a child to import mxnet before the student's module is loaded
 LOG_LIMIT_BYTES = 64 << 20  # RLIMIT_FSIZE: a student printing forever is stopped, not the disk filled
@@ -97,7 +98,7 @@ def describe_exception(exc, folder):
     if isinstance(exc, SystemExit):
         return "called sys.exit(%r); the grader needs the module to keep running" % (exc.code,)
     frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
-              if frame.filename.startswith(folder + os.sep)]
+              if notebook_cells.is_student_frame(frame.filename, folder)]
     if isinstance(exc, SyntaxError):
         headline = "%s line %s: %s: %s\n    %s" % (_display_path(exc.filename or "?", folder), exc.lineno,
                                                 type(exc).__name__, exc.msg, (exc.text or "").strip())

@@ -1,6 +1,6 @@
 """Every module of d2lzh and grader imports, and the CLIs run, with install_requires alone.
 
-An installed package that install_requires does not pull in (IPython, matplotlib-inline, nbformat,
+An installed package that install_requires does not pull in (IPython, matplotlib-inline, nbclient,
 dask, ...) is hidden from a child interpreter by an import hook, which then imports every module,
 touches every public d2lzh name, runs the doctor and the grader's --help. Whatever needs an optional
 package must import it lazily and say which package to install when it is missing.

@@ -105,6 +105,46 @@ def test_table_shows_chapters_hints_for_what_did_not_pass_and_the_totals(graded)
         "reproduce with --seed 42")
 
 
+def test_notes_follow_the_table_and_travel_in_json_and_gradescope(graded):
+    graded.notes = ["hw/ch02_preliminaries.ipynb: In [3] line 1: dropped an IPython magic `%matplotlib inline`"]
+    lines = formats.render(graded, "table").rstrip().splitlines()
+    assert lines[-3:-1] == ["note: " + graded.notes[0], ""]
+    assert GradeReport.from_dict(json.loads(formats.render(graded, "json"))).notes == graded.notes
+    assert json.loads(formats.render(graded, "gradescope"))["output"].endswith("\n" + graded.notes[0])
+
+
+def test_html_is_a_standalone_page_with_every_exercise_hints_and_totals(graded, parse_html):
+    page = formats.render(graded, "html")
+    parsed = parse_html(page)
+    rows = [tuple(row) for row in parsed.rows if len(row) == 3 and row[1].startswith("ch0")]
+    assert rows == [(r.status.replace("_", " "), r.id, "%g/%g" % (r.points, r.max_points)) for r in graded.exercises]
+    chapters = [tuple(row) for row in parsed.rows if len(row) == 2 and row[0]]
+    assert chapters == [("ch02_preliminaries", "3/4"), ("ch03_deep_learning_basics", "0/5.5")]
+    text = "".join(cell for row in parsed.rows for cell in row)
+    assert "hint: Reshape first." in text and "Hint of a passed" not in text and "Train it." not in text
+    assert "Total 3/9.5 points (1 passed, 1 failed, 1 not attempted, 1 error, 1 timeout, 1 skipped) in 3.2 s; " \
+           "reproduce with --seed 42" in page.replace("<b>", "").replace("</b>", "")
+    colours = {tag[1]["style"].split("background:")[1].split(";")[0] for tag in parsed.tags
+               if tag[0] == "span" and "background:" in tag[1].get("style", "")}
+    assert colours == set(formats.STATUS_COLOURS.values())
+
+
+def test_html_loads_nothing_from_outside_and_escapes_student_output(graded, parse_html):
+    graded.exercises[1].message = 'got <script>alert("x")</script> & <img src=x onerror=alert(1)>'
+    graded.notes = ["<b>note</b>"]
+    page = formats.render(graded, "html")
+    parsed = parse_html(page)
+    assert {tag for tag, _ in parsed.tags} <= {"html", "head", "meta", "title", "body", "h1", "div", "table", "tr",
+                                                "th", "td", "span", "pre", "p", "b"}
+    assert not any(name in ("src", "href", "action") or name.startswith("on") for _, attributes in parsed.tags
+                   for name in attributes)
+    for outside in ("http:", "https:", "//", "url(", "@import"):
+        assert outside not in page.replace("<!DOCTYPE html>", "")
+    assert '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;img src=x' in page
+    assert any('got <script>alert("x")</script>' in cell for row in parsed.rows for cell in row)
+    assert "&lt;b&gt;note&lt;/b&gt;" in page
+
+
 def test_write_atomically_replaces_the_whole_file_and_leaves_no_temp(tmp_path):
     target = tmp_path / "results.json"
     target.write_text("a fake report written by student code, longer than the real one")
