@@ -45,7 +45,7 @@ def _layer_size(layer):
     return sum(int(np.prod(param.shape)) for param in layer.collect_params().values())
 
 
-def _gluon_run(layer_class, weights, inputs, states, **kwargs):
+def gluon_run(layer_class, weights, inputs, states, **kwargs):
     """Run a one-layer Gluon recurrent layer holding weights (keys WEIGHT_NAMES) on TNC inputs.
 
     Returns the outputs (T, N, h) and the final states, as numpy arrays.
@@ -59,7 +59,7 @@ def _gluon_run(layer_class, weights, inputs, states, **kwargs):
     return outputs.asnumpy(), [s.asnumpy() for s in new_states]
 
 
-def _gate_weights(rng, gates, input_size, hidden):
+def gate_weights(rng, gates, input_size, hidden):
     """Random weights in Gluon's layout for a layer with the given number of gates."""
     return {
         "i2h_weight": rng.normal(scale=0.5, size=(gates * hidden, input_size)),
@@ -67,6 +67,26 @@ def _gate_weights(rng, gates, input_size, hidden):
         "i2h_bias": rng.normal(scale=0.5, size=gates * hidden),
         "h2h_bias": rng.normal(scale=0.5, size=gates * hidden),
     }
+
+
+def permuted(weights, gates, order):
+    """weights with their gate blocks of rows reordered: what a student reading the gates in order gets."""
+    return {name: np.concatenate([np.split(value, gates)[i] for i in order]) for name, value in weights.items()}
+
+
+def _assert_matches(got, expected, what, mix_ups=()):
+    """assert_close at float32 tolerance; when got is what a known mix-up gives, the message names the mix-up.
+
+    mix_ups: (description, what that mix-up returns) pairs, computed by the same oracle on altered inputs.
+    """
+    try:
+        assert_close(got, expected, rtol=1e-4, atol=1e-5, what=what)
+    except AssertionError as failure:
+        for description, wrong in mix_ups:
+            if (isinstance(got, np.ndarray) and got.shape == np.shape(wrong)
+                    and np.allclose(got, wrong, rtol=1e-4, atol=1e-5)):
+                raise AssertionError(f"{failure}; that is what {description} gives") from None
+        raise
 
 
 def random_words(rng, vocab_size=LM_VOCAB, count=LM_WORDS):
@@ -113,6 +133,8 @@ def test_data_iter_random(student, rng, ctx):
                          what=f"shapes of X and Y in batch {index}")
     starts = []
     with checkpoint("rows are distinct windows at multiples of num_steps, Y one step ahead", 1):
+        if any(np.shape(part) != (batch_size, num_steps) for batch in got for part in batch):
+            raise AssertionError("windows not judged: the batches have the wrong shapes")
         for index, (X, Y) in enumerate(got):
             for row in range(batch_size):
                 start = position.get(int(np.asarray(X)[row][0]))
@@ -121,12 +143,12 @@ def test_data_iter_random(student, rng, ctx):
                 if start % num_steps or start in starts:
                     raise AssertionError(f"batch {index}, row {row} starts at corpus position {start}: windows must "
                                          f"start at a multiple of num_steps={num_steps}, each window at most once")
-                starts.append(start)
                 assert_close(X[row], corpus[start:start + num_steps], what=f"X of batch {index}, row {row}")
                 assert_close(Y[row], corpus[start + 1:start + num_steps + 1], what=f"Y of batch {index}, row {row}")
+                starts.append(start)
     with checkpoint("windows come in a shuffled order", 1):
-        if len(starts) < 2:
-            raise AssertionError("order not judged: fewer than two right windows came out")
+        if len(starts) != batch_size * len(got) or len(starts) < 2:
+            raise AssertionError("order not judged: the windows themselves are not right")
         if starts == sorted(starts):
             raise AssertionError(f"the {len(starts)} windows came in corpus order; shuffle them (random.shuffle)")
 
@@ -156,7 +178,8 @@ def test_data_iter_consecutive(student, rng, ctx):
 
 @exercise("ch06.to_onehot", 2, "Iterate over the columns of X (X.T) and apply nd.one_hot(column, size).")
 def test_to_onehot(student, rng):
-    batch_size, num_steps, size = (int(v) for v in rng.integers(2, 7, size=3))
+    batch_size, size = (int(v) for v in rng.integers(2, 7, size=2))
+    num_steps = batch_size + int(rng.integers(1, 4))  # never square, so rows and columns cannot be mixed up
     X = rng.integers(0, size, size=(batch_size, num_steps)).astype(np.float64)
     got = student.call("to_onehot", nd(X), size)
     if not isinstance(got, (list, tuple)):
@@ -180,15 +203,19 @@ def test_rnn(student, rng):
     if not isinstance(got, (list, tuple)) or len(got) != 2 or not isinstance(got[1], (list, tuple)):
         raise AssertionError("rnn must return (outputs, (H,)): a list of outputs and the state tuple")
     weights = {"i2h_weight": W_xh.T, "h2h_weight": W_hh.T, "i2h_bias": b_h, "h2h_bias": np.zeros(hidden)}
-    hiddens, (H_last,) = _gluon_run(rnn.RNN, weights, inputs, [H0[None]], activation="tanh")
+    hiddens, (H_last,) = gluon_run(rnn.RNN, weights, inputs, [H0[None]], activation="tanh")
+    transposed, (H_transposed,) = gluon_run(rnn.RNN, dict(weights, h2h_weight=W_hh), inputs, [H0[None]],
+                                             activation="tanh")
+    mix_up = "multiplying H by W_hh transposed"
     outputs, state = got
     with checkpoint("the output of every time step", 2):
         assert_equal(len(outputs), steps, what="number of outputs")
         for step, Y in enumerate(outputs):
-            assert_close(Y, hiddens[step] @ W_hq + b_q, rtol=1e-4, atol=1e-5, what=f"output of time step {step}")
+            _assert_matches(Y, hiddens[step] @ W_hq + b_q, f"output of time step {step}",
+                            [(mix_up, transposed[step] @ W_hq + b_q)])
     with checkpoint("the final state (H,)", 1):
         assert_equal(len(state), 1, what="number of arrays in the returned state")
-        assert_close(state[0], H_last[0], rtol=1e-4, atol=1e-5, what="final H")
+        _assert_matches(state[0], H_last[0], "final H", [(mix_up, H_transposed[0])])
 
 
 @exercise("ch06.grad_clipping", 3, "Sum the squared gradients of all params, take the root, rescale if above theta.")
@@ -200,7 +227,10 @@ def test_grad_clipping(student, rng, ctx):
         theta = float(norm * rng.uniform(0.2, 0.8))
         got = student.probe("update_in_place", "grad_clipping", params, grads, theta, ctx=ctx)
         for index, (g, e) in enumerate(zip(got["grads"], grads)):
-            assert_close(g, e * theta / norm, rtol=1e-4, atol=1e-6, what=f"clipped grad of params[{index}]")
+            own_norm = np.sqrt((e ** 2).sum())
+            _assert_matches(g, e * theta / norm, f"clipped grad of params[{index}]",
+                            [("clipping each gradient by its own norm instead of the global norm",
+                              e * min(1.0, theta / own_norm))])
     with checkpoint("global norm below theta: unchanged", 1):
         got = student.probe("update_in_place", "grad_clipping", params, grads, float(2 * norm), ctx=ctx)
         for index, (g, e) in enumerate(zip(got["grads"], grads)):
@@ -214,7 +244,8 @@ def test_perplexity(student, rng):
     labels = rng.integers(0, vocab, size=rows)
     got = student.call("perplexity", nd(probs), nd(labels))
     expected = math.exp(-np.log(probs[np.arange(rows), labels]).mean())
-    assert_close(np.reshape(got, -1), [expected], rtol=1e-4, what=f"perplexity of {rows} predictions (one number)")
+    assert_close(np.reshape(got, -1), [expected], rtol=1e-4,
+                 what=f"perplexity, exp(mean(-log p)), of {rows} predictions (one number)")
 
 
 @exercise("ch06.perplexities", 2, "Perplexity = exp(mean of -log p(true token)).")
@@ -295,43 +326,58 @@ def test_train_language_model(student, rng, ctx):
 
 # ---- 6.7, 6.8 GRU and LSTM gates -------------------------------------------------------------
 
-def _cell_sizes(rng):
-    """(batch_size, input size, hidden size) for a GRU or LSTM step."""
-    return tuple(int(v) for v in rng.integers(2, 7, size=3))
+def _cell_problem(rng, gates):
+    """(batch_size, hidden size, Gluon-layout weights, input X) for one GRU (3 gates) or LSTM (4 gates) step."""
+    batch, n, h = (int(v) for v in rng.integers(2, 7, size=3))
+    return batch, h, gate_weights(rng, gates, n, h), rng.normal(size=(batch, n))
+
+
+def _gru_book_reset(X, H, weights):
+    """NumPy GRU step with the book's reset, tanh(X W_xh + (R * H) W_hh + b_h), on Gluon's weights."""
+    def sigmoid(a):
+        return 1 / (1 + np.exp(-a))
+    i_r, i_z, i_n = np.split(X @ weights["i2h_weight"].T + weights["i2h_bias"], 3, axis=1)
+    W_hr, W_hz, W_hn = np.split(weights["h2h_weight"], 3)
+    b_hr, b_hz, b_hn = np.split(weights["h2h_bias"], 3)
+    r, z = sigmoid(i_r + H @ W_hr.T + b_hr), sigmoid(i_z + H @ W_hz.T + b_hz)
+    n = np.tanh(i_n + (r * H) @ W_hn.T + b_hn)
+    return (1 - z) * n + z * H
 
 
 @exercise("ch06.gru_step", 3,
           "Rows of the weights are stacked (r, z, n); split X W_i^T + b_i and H W_h^T + b_h into 3 parts each; "
           "r multiplies the hidden part of n: tanh(i_n + r * g_n).")
 def test_gru_step(student, rng):
-    batch, n, h = _cell_sizes(rng)
-    weights = _gate_weights(rng, 3, n, h)
-    X = rng.normal(size=(batch, n))
+    batch, h, weights, X = _cell_problem(rng, 3)
     arguments = [nd(weights[name]) for name in WEIGHT_NAMES]
     starts = (("from H = 0", np.zeros((batch, h)), 1), ("from a random H", rng.normal(size=(batch, h)), 2))
     for name, H, points in starts:
         with checkpoint(f"one step {name}", points):
             got = student.call("gru_step", nd(X), nd(H), *arguments)
-            outputs, _ = _gluon_run(rnn.GRU, weights, X[None], [H[None]])
-            assert_close(got, outputs[0], rtol=1e-4, atol=1e-5,
-                         what=f"H after one GRU step {name} (reference: gluon rnn.GRU with your weights)")
+            outputs, _ = gluon_run(rnn.GRU, weights, X[None], [H[None]])
+            swapped, _ = gluon_run(rnn.GRU, permuted(weights, 3, [1, 0, 2]), X[None], [H[None]])
+            _assert_matches(got, outputs[0], f"H after one GRU step {name} (reference: gluon rnn.GRU, your weights)",
+                            [("reading the gate rows as (z, r, n) instead of Gluon's (r, z, n)", swapped[0]),
+                             ("the book's reset r * H before the product (Gluon resets H W_hn^T + b_hn)",
+                              _gru_book_reset(X, H, weights))])
 
 
 @exercise("ch06.lstm_step", 3,
           "Rows of the weights are stacked (i, f, c, o); split the sum of both products and biases into 4 parts; "
           "C = f * C + i * tanh(a_c), H = o * tanh(C).")
 def test_lstm_step(student, rng):
-    batch, n, h = _cell_sizes(rng)
-    weights = _gate_weights(rng, 4, n, h)
-    X, H, C = rng.normal(size=(batch, n)), rng.normal(size=(batch, h)), rng.normal(size=(batch, h))
+    batch, h, weights, X = _cell_problem(rng, 4)
+    H, C = rng.normal(size=(batch, h)), rng.normal(size=(batch, h))
     got = student.call("lstm_step", nd(X), nd(H), nd(C), *[nd(weights[name]) for name in WEIGHT_NAMES])
     if not isinstance(got, (list, tuple)) or len(got) != 2:
         raise AssertionError("lstm_step must return the pair (H_new, C_new)")
-    _, (H_new, C_new) = _gluon_run(rnn.LSTM, weights, X[None], [H[None], C[None]])
+    _, (H_new, C_new) = gluon_run(rnn.LSTM, weights, X[None], [H[None], C[None]])
+    _, (H_book, C_book) = gluon_run(rnn.LSTM, permuted(weights, 4, [0, 1, 3, 2]), X[None], [H[None], C[None]])
+    mix_up = "reading the gate rows in the order (i, f, o, c) instead of Gluon's (i, f, c, o)"
     with checkpoint("C_new", 1):
-        assert_close(got[1], C_new[0], rtol=1e-4, atol=1e-5, what="C after one LSTM step (reference: gluon rnn.LSTM)")
+        _assert_matches(got[1], C_new[0], "C after one LSTM step (reference: gluon rnn.LSTM)", [(mix_up, C_book[0])])
     with checkpoint("H_new", 2):
-        assert_close(got[0], H_new[0], rtol=1e-4, atol=1e-5, what="H after one LSTM step (reference: gluon rnn.LSTM)")
+        _assert_matches(got[0], H_new[0], "H after one LSTM step (reference: gluon rnn.LSTM)", [(mix_up, H_book[0])])
 
 
 # ---- 6.9, 6.10 deep and bidirectional layers -------------------------------------------------

@@ -3,7 +3,7 @@
 Oracles: NumPy re-implementations of the book's formulas for gradient descent, Newton's method and
 Jensen's inequality; MXNet's own samplers for the cost of minibatch updates; MXNet's own optimizers
 (mx.optimizer.*) for momentum, AdaGrad, RMSProp, AdaDelta and Adam, run on the same gradients as the
-student's update functions (_mxnet_trace says how each maps onto the book's formulas).
+student's update functions (mxnet_trace says how each maps onto the book's formulas).
 """
 import math
 
@@ -35,6 +35,7 @@ DIGESTS = {
 EPS = 1e-6  # the eps of the book's AdaGrad, RMSProp and Adam
 ADADELTA_EPS = 1e-5
 BETA1, BETA2 = 0.9, 0.999  # Adam's
+ORDINARY, TINY = "ordinary gradients", "tiny gradients, where the place of eps shows"  # regimes of the updates
 
 
 # ---- 7.1 convexity ---------------------------------------------------------------------------
@@ -108,11 +109,12 @@ def test_gd_2d(student, rng):
             ("a drawn run", float(rng.uniform(0.02, 0.45)), float(rng.uniform(-5, 5)), float(rng.uniform(-5, 5)))]
     for name, eta, x1, x2 in runs:
         with checkpoint(name, 1):
-            got = student.probe("trace_2d", "gd_2d", (x1, x2, 0.0, 0.0), 20, eta=eta)
-            expected = np.stack([_iterates(lambda x: x * (1 - 2 * eta), x1, 20),
-                                 _iterates(lambda x: x * (1 - 4 * eta), x2, 20)], axis=1)
-            assert_close(np.asarray(got)[:, :2], expected, rtol=1e-6, atol=1e-12,
-                         what=f"(x1, x2) of the train_2d trace with eta={eta:.3f} from ({x1:.3f}, {x2:.3f})")
+            got = np.asarray(student.probe("trace_2d", "gd_2d", (x1, x2, 0.0, 0.0), 20, eta=eta))
+            for column, (coordinate, start, factor, term) in enumerate((("x1", x1, 1 - 2 * eta, "x1 ** 2"),
+                                                                       ("x2", x2, 1 - 4 * eta, "2 * x2 ** 2"))):
+                assert_close(got[:, column], _iterates(lambda x: x * factor, start, 20), rtol=1e-6, atol=1e-12,
+                             what=f"{coordinate} of the train_2d trace with eta={eta:.3f} from ({x1:.3f}, {x2:.3f}) "
+                                  f"(its step uses the derivative of {term})")
 
 
 @exercise("ch07.gd_2d_max_eta", 1, "Each step multiplies x1 by 1 - 2 * eta and x2 by 1 - 4 * eta; both need |.| < 1.")
@@ -204,7 +206,7 @@ def test_update_costs(student, rng):
 
 # ---- 7.4 to 7.8 update rules -----------------------------------------------------------------
 
-def _mxnet_trace(name, settings, params, grads_per_step, epsilon_at=None):
+def mxnet_trace(name, settings, params, grads_per_step, before_step=None):
     """MXNet oracle: the parameters after every step of mx.optimizer.create(name, **settings).
 
     rescale_grad=1 and wd=0 throughout: the book's update functions take the gradient as it is, with
@@ -218,66 +220,93 @@ def _mxnet_trace(name, settings, params, grads_per_step, epsilon_at=None):
     - "adam": MXNet folds the bias correction into the learning rate, lr_t = lr sqrt(1 - beta2 ** t) /
       (1 - beta1 ** t), and adds epsilon to sqrt(s) uncorrected: w -= lr_t v / (sqrt(s) + epsilon).
       The book's lr v_hat / (sqrt(s_hat) + eps) equals that with epsilon = eps sqrt(1 - beta2 ** t),
-      which epsilon_at(t) sets before step t.
+      which before_step(optimizer, t) sets (book_adam).
     """
     optimizer = mx.optimizer.create(name, rescale_grad=1.0, wd=0.0, **settings)
     weights = [mx.nd.array(p, dtype="float32") for p in params]
     states = [optimizer.create_state(index, weight) for index, weight in enumerate(weights)]
     trace = []
     for t, grads in enumerate(grads_per_step, start=1):
-        if epsilon_at is not None:
-            optimizer.epsilon = epsilon_at(t)
+        if before_step is not None:
+            before_step(optimizer, t)
         for index, (weight, grad, state) in enumerate(zip(weights, grads, states)):
             optimizer.update(index, weight, mx.nd.array(grad, dtype="float32"), state)
         trace.append([weight.asnumpy() for weight in weights])
     return trace
 
 
-def _adam_epsilon(t):
-    """MXNet's Adam epsilon that reproduces the book's eps added to the bias-corrected sqrt(s_hat)."""
-    return EPS * math.sqrt(1 - BETA2 ** t)
+def book_adam(optimizer, t):
+    """Before step t: MXNet's Adam epsilon that reproduces the book's eps added to sqrt(s_hat)."""
+    optimizer.epsilon = EPS * math.sqrt(1 - BETA2 ** t)
 
 
-def _problems(rng):
+def adam_without_bias_correction(lr):
+    """before_step for MXNet's Adam that undoes its bias correction: lr v / (sqrt(s) + eps), a mix-up."""
+    def before_step(optimizer, t):
+        optimizer.set_learning_rate(lr * (1 - BETA1 ** t) / math.sqrt(1 - BETA2 ** t))
+        optimizer.epsilon = EPS
+    return before_step
+
+
+def update_problems(rng):
     """Two regimes of 4 steps for two parameters: a list of (name, params, grads per step).
 
-    "ordinary gradients": N(0, 1) gradients from random parameters. "tiny gradients": gradients of
-    about 1e-6 from zero parameters, where eps is as large as the root of the squared gradients, so
-    where eps sits shows; the parameters then are the displacement itself, compared relative to its size.
+    ORDINARY: gradients of 1 to 4 in size from random parameters, where eps changes a step by less
+    than the tolerance. TINY: gradients of about 1e-6 from zero parameters, where eps is as large as
+    the root of the squared gradients, so where eps sits shows; the parameters then are the
+    displacement itself, compared relative to its size.
     """
     shapes = [(3, 4), (5,)]
 
-    def gradients(scale):
-        return [[scale * rng.normal(size=shape) for shape in shapes] for _ in range(4)]
-    return [("ordinary gradients", [rng.normal(size=shape) for shape in shapes], gradients(1.0)),
-            ("tiny gradients", [np.zeros(shape) for shape in shapes], gradients(1e-6))]
+    def gradients(low, high):
+        return [[rng.choice([-1.0, 1.0], size=shape) * rng.uniform(low, high, size=shape) for shape in shapes]
+                for _ in range(4)]
+    return [(ORDINARY, [rng.normal(size=shape) for shape in shapes], gradients(1.0, 4.0)),
+            (TINY, [np.zeros(shape) for shape in shapes], gradients(1e-7, 4e-6))]
 
 
-def _assert_trace(got, expected, tiny):
-    """Compare the parameters after every step of the student's update with the oracle's."""
+def _assert_trace(got, expected, tiny, mix_ups=()):
+    """Compare the parameters after every step of the student's update with the oracle's.
+
+    mix_ups: (description, trace) pairs; when the student's trace is one of them, the message names it.
+    """
     if len(got["trace"]) != len(expected):
         raise AssertionError(f"expected {len(expected)} steps, got {len(got['trace'])}")
     scale = max(float(np.abs(p).max()) for step in expected for p in step)
     rtol, atol = (1e-3, 1e-3 * scale) if tiny else (1e-4, 1e-5)
-    for step, (got_params, expected_params) in enumerate(zip(got["trace"], expected), start=1):
-        for index, (g, e) in enumerate(zip(got_params, expected_params)):
-            assert_close(g, e, rtol=rtol, atol=atol, what=f"params[{index}] after step {step}")
+
+    def matches(trace):
+        return all(np.shape(g) == np.shape(e) and np.allclose(g, e, rtol=rtol, atol=atol)
+                   for got_params, expected_params in zip(got["trace"], trace)
+                   for g, e in zip(got_params, expected_params))
+    try:
+        for step, (got_params, expected_params) in enumerate(zip(got["trace"], expected), start=1):
+            for index, (g, e) in enumerate(zip(got_params, expected_params)):
+                assert_close(g, e, rtol=rtol, atol=atol, what=f"params[{index}] after step {step}")
+    except AssertionError as failure:
+        named = [description for description, trace in mix_ups if matches(trace)]
+        if named:
+            raise AssertionError(f"{failure}; that is what {named[0]} gives") from None
+        raise
 
 
-def _check_update(rng, run_student, optimizer, settings, epsilon_at=None,
-                  regimes=("ordinary gradients", "tiny gradients"), points=1):
+def _check_update(rng, run_student, optimizer, settings, before_step=None, regimes=(ORDINARY, TINY), points=1,
+                  mix_ups=()):
     """Run the student's update and MXNet's optimizer on the same gradients, one checkpoint per regime.
 
-    run_student(params, grads) runs the student's update through the optimizer_run probe. Returns the
-    probe's evidence of the last regime run (with the hyperparams dict as the update left it).
+    run_student(params, grads) runs the student's update through the optimizer_run probe; mix_ups are
+    (description, before_step) pairs of the same MXNet optimizer that a failure message may name.
+    Returns the probe's evidence of the last regime run (with the hyperparams dict as the update left it).
     """
     got = None
-    for name, params, grads in _problems(rng):
+    for name, params, grads in update_problems(rng):
         if name not in regimes:
             continue
         with checkpoint(name, points):
             got = run_student(params, grads)
-            _assert_trace(got, _mxnet_trace(optimizer, settings, params, grads, epsilon_at), name == "tiny gradients")
+            _assert_trace(got, mxnet_trace(optimizer, settings, params, grads, before_step), name == TINY,
+                          [(description, mxnet_trace(optimizer, settings, params, grads, hook))
+                           for description, hook in mix_ups])
     return got
 
 
@@ -300,7 +329,10 @@ def test_sgd_momentum(student, rng):
     hyperparams = {"lr": float(rng.uniform(0.01, 0.2)), "momentum": float(rng.uniform(0.5, 0.95))}
     _check_update(rng, lambda params, grads: student.probe("optimizer_run", "sgd_momentum", params, grads, hyperparams),
                   "sgd", {"learning_rate": hyperparams["lr"], "momentum": hyperparams["momentum"]},
-                  regimes=("ordinary gradients",), points=2)
+                  regimes=(ORDINARY,), points=2,
+                  mix_ups=[("a dampened momentum, v = momentum * v + (1 - momentum) * lr * g,",
+                            lambda optimizer, t: optimizer.set_learning_rate(
+                                (1 - hyperparams["momentum"]) * hyperparams["lr"]))])
 
 
 @exercise("ch07.adagrad", 2, "s[:] += p.grad.square(); p[:] -= lr * p.grad / (s + eps).sqrt(): eps inside the root.")
@@ -342,7 +374,8 @@ def test_adam(student, rng):
     got = _check_update(rng, lambda params, grads: student.probe("optimizer_run", "adam", params, grads, hyperparams,
                                                                  state_slots=2),
                         "adam", {"learning_rate": hyperparams["lr"], "beta1": BETA1, "beta2": BETA2},
-                        epsilon_at=_adam_epsilon)
+                        before_step=book_adam,
+                        mix_ups=[("Adam without bias correction", adam_without_bias_correction(hyperparams["lr"]))])
     with checkpoint("hyperparams['t'] counts the steps", 1):
         if got is None:
             raise AssertionError("no run of adam came back")
