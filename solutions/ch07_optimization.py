@@ -1,4 +1,26 @@
 """Chapter 7, Optimization algorithms: model solutions (same names as exercises/ch07_optimization.py)."""
+import math
+
+# ---------------------------------------------------------------------------------------------
+# 7.1 Optimization and deep learning: convexity (from the book's 2nd edition)
+# ---------------------------------------------------------------------------------------------
+
+
+# Exercise 7.1.1
+def jensen_gap(xs, probs):
+    """E[-log X] - (-log E[X]): never negative, by Jensen's inequality."""
+    mean = sum(p * x for p, x in zip(probs, xs))
+    return -sum(p * math.log(x) for p, x in zip(probs, xs)) + math.log(mean)
+
+
+# Exercise 7.1.2: the convex functions: x**2, exp, -log, |x| and the hinge loss.
+CONVEX_FUNCTIONS = "abcfg"
+
+# Exercise 7.1.3: the convex sets: the ball, a half-space, intersections and sublevel sets.
+CONVEX_SETS = "acef"
+
+# Exercise 7.1.4: a local minimum of a convex function is a global one.
+CONVEX_LOCAL_MINIMUM = "a"
 
 # ---------------------------------------------------------------------------------------------
 # 7.2 Gradient descent and stochastic gradient descent
@@ -18,6 +40,55 @@ def gd(eta, x0=10.0, steps=10):
 
 # Exercise 7.2.2: final x after 10 steps from x = 10 with eta = 0.2, 0.05 and 1.1.
 GD_FINAL_X = tuple(gd(eta)[-1] for eta in (0.2, 0.05, 1.1))
+
+
+# Exercise 7.2.3
+def gd_2d(x1, x2, s1, s2, eta):
+    """One gradient step on f(x1, x2) = x1**2 + 2 * x2**2 (gradient (2 x1, 4 x2))."""
+    return x1 - eta * 2 * x1, x2 - eta * 4 * x2, 0, 0
+
+
+# Exercise 7.2.4: x2 is multiplied by 1 - 4 eta each step, which needs |1 - 4 eta| < 1.
+GD_2D_MAX_ETA = 0.5
+
+
+def _iterate(step, x0, steps):
+    """[x0, step(x0), step(step(x0)), ...] with steps applications of step."""
+    xs = [x0]
+    for _ in range(steps):
+        xs.append(step(xs[-1]))
+    return xs
+
+
+# Exercise 7.2.5
+def newton_cosh(c, x0, eta, steps):
+    """Newton on cosh(cx): f'/f'' = c sinh(cx) / (c**2 cosh(cx)) = tanh(cx) / c."""
+    return _iterate(lambda x: x - eta * math.tanh(c * x) / c, x0, steps)
+
+
+# Exercise 7.2.6
+def newton_nonconvex(c, x0, eta, steps):
+    """Newton on x cos(cx): f' = cos(cx) - c x sin(cx), f'' = -2 c sin(cx) - c**2 x cos(cx)."""
+    def step(x):
+        gradient = math.cos(c * x) - c * x * math.sin(c * x)
+        hessian = -2 * c * math.sin(c * x) - c ** 2 * x * math.cos(c * x)
+        return x - eta * gradient / hessian
+    return _iterate(step, x0, steps)
+
+
+# Exercise 7.2.7: with negative curvature the Newton step heads for a maximum.
+NEWTON_NEGATIVE_CURVATURE = "a"
+
+# ---------------------------------------------------------------------------------------------
+# 7.3 Minibatch stochastic gradient descent
+# ---------------------------------------------------------------------------------------------
+
+
+# Exercise 7.3.1
+def update_costs(num_examples, batch_size, num_epochs):
+    """(updates, per-example gradients): ceil(n / b) updates per epoch, every example's gradient once."""
+    updates_per_epoch = -(-num_examples // batch_size)
+    return updates_per_epoch * num_epochs, num_examples * num_epochs
 
 # ---------------------------------------------------------------------------------------------
 # 7.4 Momentum
@@ -69,6 +140,22 @@ def rmsprop(params, states, hyperparams):
     for p, s in zip(params, states):
         s[:] = gamma * s + (1 - gamma) * p.grad.square()
         p[:] -= hyperparams["lr"] * p.grad / (s + eps).sqrt()
+
+
+# ---------------------------------------------------------------------------------------------
+# 7.7 AdaDelta
+# ---------------------------------------------------------------------------------------------
+
+
+# Exercise 7.7.1
+def adadelta(params, states, hyperparams):
+    """AdaDelta update: the step is scaled by the root of the running mean of past squared steps."""
+    rho, eps = hyperparams["rho"], 1e-5
+    for p, (s, delta) in zip(params, states):
+        s[:] = rho * s + (1 - rho) * p.grad.square()
+        g = ((delta + eps).sqrt() / (s + eps).sqrt()) * p.grad
+        p[:] -= g
+        delta[:] = rho * delta + (1 - rho) * g * g
 
 
 # ---------------------------------------------------------------------------------------------
