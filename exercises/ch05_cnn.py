@@ -136,10 +136,10 @@ def train_cnn(train_features, train_labels, test_features, ctx):
     train_features: NDArray (n, 1, 28, 28), float32 pixel values in [0, 1], like the batches of
     d2l.load_data_fashion_mnist; train_labels: NDArray (n,) of class indices 0..9; test_features: NDArray
     (m, 1, 28, 28). Return the predicted class of every test image, an NDArray (m,) computed on ctx.
-    The grader makes the data (a synthetic Fashion-MNIST stand-in with 2000 training and 500 test images)
+    The grader makes the data (a synthetic Fashion-MNIST stand-in with 1000 training and 500 test images)
     and keeps the test labels: you need a test accuracy of at least 0.7. A LeNet with batch normalisation
-    (section 5.10) and relu, trained with gluon.Trainer(..., 'adam', {'learning_rate': 0.001}) for 5 epochs
-    of batches of 64, gets there in seconds; the book's sigmoid LeNet needs far more epochs.
+    (section 5.10) and relu, trained with gluon.Trainer(..., 'adam', {'learning_rate': 0.001}) for 3 epochs
+    of batches of 32, gets there in seconds; the book's sigmoid LeNet needs far more epochs.
     """
     raise NotImplementedError("Exercise 5.5.4: implement train_cnn")
 

@@ -132,14 +132,14 @@ def _bn_lenet():
 
 # Exercise 5.5.4
 def train_cnn(train_features, train_labels, test_features, ctx):
-    """A LeNet with batch normalisation and relu, trained on ctx with Adam (5 epochs)."""
+    """A LeNet with batch normalisation and relu, trained on ctx with Adam (3 epochs)."""
     net = _bn_lenet()
     net.initialize(init=init.Xavier(), ctx=ctx)
     trainer = gluon.Trainer(net.collect_params(), "adam", {"learning_rate": 0.001})
     loss = gluon.loss.SoftmaxCrossEntropyLoss()
-    batches = gluon.data.DataLoader(gluon.data.ArrayDataset(train_features, train_labels), batch_size=64,
+    batches = gluon.data.DataLoader(gluon.data.ArrayDataset(train_features, train_labels), batch_size=32,
                                     shuffle=True)
-    for _ in range(5):
+    for _ in range(3):
         for X, y in batches:
             X, y = X.as_in_context(ctx), y.as_in_context(ctx)
             with autograd.record():

@@ -45,8 +45,11 @@ def _param_shapes_after_forward(net, in_features):
     return [param.shape for param in net.collect_params().values()]
 
 
-def _dense_forward(X, params):
-    """NumPy oracle: the output of a Dense stack (relu between layers) from its [name, value] parameters."""
+def _dense_forward(X, params, relu=True):
+    """NumPy oracle: the output of a Dense stack (relu between layers) from its [name, value] parameters.
+
+    relu=False leaves the activations out, to recognise a stack that forgot them.
+    """
     if len(params) % 2:
         raise AssertionError(f"expected a weight and a bias per Dense layer, got {len(params)} parameters")
     H = X
@@ -56,7 +59,7 @@ def _dense_forward(X, params):
             raise AssertionError(f"parameter {params[index][0]} has shape {W.shape}, which does not take an input "
                                  f"of {H.shape[1]} features: do the layers run in the order they were added?")
         H = H @ W.T + b
-        if index + 2 < len(params):
+        if relu and index + 2 < len(params):
             H = np.maximum(H, 0)
     return H
 
@@ -68,6 +71,15 @@ def _shape_list(got, what):
     if not isinstance(got, (list, tuple)) or not all(isinstance(shape, (list, tuple)) for shape in got):
         raise AssertionError(f"{what}: expected a list of shape tuples, got {got!r}")
     return [tuple(shape) for shape in got]
+
+
+def _close(got, expected):
+    """Whether got has expected's shape and values (within assert_close's tolerances), to tell mistakes apart."""
+    try:
+        got = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return got.shape == np.shape(expected) and bool(np.allclose(got, expected, rtol=1e-4, atol=1e-4))
 
 
 def _distinct_sizes(rng, count, low=2, high=30):
@@ -91,14 +103,17 @@ def test_mlp(student, rng):
         assert_equal([np.shape(value) for _, value in got["params"]], expected,
                      what="shapes of MLP's parameters in collect_params() order")
     with checkpoint("output = output layer of relu(hidden layer), from the net's own parameters", 1):
-        assert_close(got["output"], _dense_forward(X, got["params"]), rtol=1e-4, atol=1e-5, what="MLP output")
+        expected = _dense_forward(X, got["params"])
+        if not _close(got["output"], expected) and _close(got["output"], _dense_forward(X, got["params"], relu=False)):
+            raise AssertionError("MLP's output is linear in X: the hidden layer needs activation='relu'")
+        assert_close(got["output"], expected, rtol=1e-4, atol=1e-5, what="MLP output")
 
 
 @exercise("ch04.my_sequential", 3, "add: self._children[block.name] = block; "
           "forward: for block in self._children.values(): X = block(X).")
 def test_my_sequential(student, rng):
-    widths = [int(width) for width in rng.integers(3, 8, size=3)]
-    X = rng.normal(size=(int(rng.integers(2, 5)), int(rng.integers(3, 7))))
+    in_features, *widths = _distinct_sizes(rng, 4, low=3, high=10)  # a layer run out of order then cannot fit
+    X = rng.normal(size=(int(rng.integers(2, 5)), in_features))
     got = student.probe("chain_of_dense", "MySequential", widths, X)
     with checkpoint("collect_params() sees the weight and bias of every added layer", 1):
         if len(got["params"]) != 2 * len(widths):
@@ -214,12 +229,12 @@ def test_shared_param_count(student, rng):
 def test_shared_weight_grad(student, rng):
     n, d = int(rng.integers(2, 6)), int(rng.integers(2, 5))
     X, W = rng.normal(size=(n, d)), rng.normal(size=(d, d))
-    got = np.asarray(student.call("shared_weight_grad", nd(X), nd(W)))
+    got = student.call("shared_weight_grad", nd(X), nd(W))
     ones = np.ones((n, d))
     H = X @ W.T
     second_use = ones.T @ H  # Y = H W^T: dL/dW = (dL/dY)^T H
     first_use = (ones @ W).T @ X  # H = X W^T with dL/dH = dL/dY W: dL/dW = (dL/dH)^T X
-    if got.shape == (d, d) and any(np.allclose(got, one, rtol=1e-4, atol=1e-4) for one in (first_use, second_use)):
+    if not _close(got, first_use + second_use) and any(_close(got, one) for one in (first_use, second_use)):
         raise AssertionError("shared_weight_grad returned the gradient of one use of the layer only: a parameter "
                              "used twice gets the sum of both uses' gradients")
     assert_close(got, first_use + second_use, rtol=1e-4, atol=1e-4, what="gradient of Y.sum() with respect to W")
@@ -272,6 +287,8 @@ def test_my_dense(student, rng):
         if not shapes_right:
             raise AssertionError("output not checked: the parameters have the wrong names or shapes")
         expected = np.maximum(X @ params["weight"] + params["bias"], 0)
+        if not _close(got["output"], expected) and _close(got["output"], np.maximum(X @ params["weight"], 0)):
+            raise AssertionError("MyDense's output is relu(X . weight): add the bias before the relu")
         assert_close(got["output"], expected, rtol=1e-4, atol=1e-5, what="MyDense output")
 
 
@@ -292,7 +309,8 @@ def test_save_and_load(student, rng):
                      what="shapes of the arrays in mlp.params")
     with checkpoint("the returned net computes what the saved one did, with parameters of its own", 2):
         assert_close(got["loaded"], got["original"], rtol=1e-5, atol=1e-6,
-                     what="output of the returned net (the saved net was re-initialised after save_and_load)")
+                     what="output of the returned net once the saved net was re-initialised (a net with "
+                          "parameters of its own keeps the saved values)")
 
 
 # ---- 4.6 contexts ----------------------------------------------------------------------------
