@@ -258,6 +258,16 @@ def _main_layers(layer_names):
     return [name for name in layer_names if name in ("Conv2D", "MaxPool2D", "AvgPool2D", "Dense")]
 
 
+def _assert_like_reference_block(got, expected, what, layers_checkpoint):
+    """Two checkpoints comparing forward_summary results: the output shape, then the main layers in order
+    and the number of parameters (layers_checkpoint names the second)."""
+    with checkpoint("output shape", 1):
+        assert_equal(got["output_shape"], expected["output_shape"], what=f"{what} output shape")
+    with checkpoint(layers_checkpoint, 1):
+        assert_equal(_main_layers(got["layers"]), _main_layers(expected["layers"]), what="layer types in order")
+        assert_equal(got["param_count"], expected["param_count"], what="number of parameters")
+
+
 def _residual_param_count(in_channels, channels, use_1x1conv):
     """Parameters of the book's Residual block, batch-norm running statistics included."""
     convs = 9 * channels * (in_channels + channels) + 2 * channels
@@ -385,12 +395,8 @@ def test_vgg_block(student, rng):
     input_shape = (2, int(rng.integers(1, 4)), int(rng.integers(4, 13)), int(rng.integers(4, 13)))
     got = student.probe("forward_summary", "vgg_block", num_convs, num_channels, input_shape=input_shape)
     expected = forward_summary(_reference_vgg_block, num_convs, num_channels, input_shape=input_shape)
-    with checkpoint("output shape", 1):
-        assert_equal(got["output_shape"], expected["output_shape"], what=f"vgg_block({num_convs}, {num_channels}) "
-                     f"output shape for input {input_shape}")
-    with checkpoint("convolution and pooling layers, and their parameters", 1):
-        assert_equal(_main_layers(got["layers"]), _main_layers(expected["layers"]), what="layer types in order")
-        assert_equal(got["param_count"], expected["param_count"], what="number of parameters")
+    _assert_like_reference_block(got, expected, f"vgg_block({num_convs}, {num_channels}) on input {input_shape}",
+                                 "convolution and pooling layers, and their parameters")
 
 
 @exercise("ch05.vgg_param_count", 3, "Each 3 x 3 Conv2D holds c_in * c_out * 9 weights and c_out biases; the "
@@ -425,12 +431,8 @@ def test_nin_block(student, rng):
     input_shape = (2, int(rng.integers(1, 4)), int(rng.integers(6, 13)), int(rng.integers(6, 13)))
     got = student.probe("forward_summary", "nin_block", *args, input_shape=input_shape)
     expected = forward_summary(_reference_nin_block, *args, input_shape=input_shape)
-    with checkpoint("output shape", 1):
-        assert_equal(got["output_shape"], expected["output_shape"], what=f"nin_block{args} output shape "
-                     f"for input {input_shape}")
-    with checkpoint("three convolutions, the last two 1 x 1, and their parameters", 1):
-        assert_equal(_main_layers(got["layers"]), _main_layers(expected["layers"]), what="layer types in order")
-        assert_equal(got["param_count"], expected["param_count"], what="number of parameters")
+    _assert_like_reference_block(got, expected, f"nin_block{args} on input {input_shape}",
+                                 "three convolutions, the last two 1 x 1, and their parameters")
 
 
 @exercise("ch05.nin_param_count", 2, "Only convolutions hold parameters (no Dense layer), and a convolution's "
@@ -617,12 +619,8 @@ def test_transition_block(student, rng):
     input_shape = (2, int(rng.integers(num_channels + 1, 24)), int(rng.integers(4, 10)), int(rng.integers(4, 10)))
     got = student.probe("forward_summary", "transition_block", num_channels, input_shape=input_shape)
     expected = forward_summary(_reference_transition_block, num_channels, input_shape=input_shape)
-    with checkpoint("output shape: num_channels channels, height and width halved", 1):
-        assert_equal(got["output_shape"], expected["output_shape"], what=f"transition_block({num_channels}) "
-                     f"output shape for input {input_shape}")
-    with checkpoint("a 1 x 1 convolution and average pooling, and their parameters", 1):
-        assert_equal(_main_layers(got["layers"]), _main_layers(expected["layers"]), what="layer types in order")
-        assert_equal(got["param_count"], expected["param_count"], what="number of parameters")
+    _assert_like_reference_block(got, expected, f"transition_block({num_channels}) on input {input_shape}",
+                                 "a 1 x 1 convolution and average pooling, and their parameters")
 
 
 def _assert_densenet_channels(got, args, blocks, skip, what):

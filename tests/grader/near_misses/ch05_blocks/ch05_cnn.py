@@ -6,6 +6,7 @@ from mxnet import autograd, nd
 from mxnet.gluon import nn
 from solved_ch05_cnn import Inception as SolvedInception
 from solved_ch05_cnn import DenseBlock as SolvedDenseBlock
+from solved_ch05_cnn import transition_block as solved_transition_block
 
 
 def corr2d_multi_in_out_1x1(X, K):
@@ -33,8 +34,7 @@ def vgg_block(num_convs, num_channels):
 
 def transition_block(num_channels):
     blk = nn.Sequential()
-    blk.add(nn.BatchNorm(), nn.Activation("relu"), nn.Conv2D(num_channels, kernel_size=1),
-            nn.MaxPool2D(pool_size=2, strides=2))
+    blk.add(*list(solved_transition_block(num_channels))[:-1], nn.MaxPool2D(pool_size=2, strides=2))
     return blk
 
 
