@@ -26,7 +26,7 @@ def test_help_teaches_with_examples_and_exit_codes(capsys):
 
 
 @pytest.mark.parametrize("argv, error", [
-    (["ch04"], "'ch04' matches no chapter"),
+    (["ch42"], "'ch42' matches no chapter"),
     (["--ctx", "gpu:99"], "--ctx gpu:99: gpu(99) is not available"),
     (["--ctx", "tpu"], "unknown context 'tpu'"),
     (["--submission", "no/such/folder"], "no folder no/such/folder"),

@@ -76,6 +76,32 @@ def test_forward_zeroed_leaves_only_the_wiring():
     np.testing.assert_array_equal(probes.forward_zeroed(Shortcut, x=x), x.astype(np.float32))
     np.testing.assert_array_equal(probes.forward_zeroed(nn.Dense, 2, x=x), np.zeros((1, 2), dtype=np.float32))
 
+def test_forward_with_params_returns_the_parameters_that_made_the_output():
+    x = np.array([[1.0, -2.0, 3.0], [0.5, 0.0, -1.0]])
+    got = answered(probes.forward_with_params, nn.Dense, 2, x=x)
+    (_, weight), (_, bias) = got["params"]
+    assert np.abs(bias).max() > 0  # parameters are redrawn, so a forgotten bias shows
+    np.testing.assert_allclose(got["output"], x @ weight.T + bias, rtol=1e-5)
+
+
+def test_chain_of_dense_fills_the_container_in_order():
+    x = np.ones((2, 3))
+    got = probes.chain_of_dense(nn.Sequential, [4, 2], x)
+    assert [np.shape(value) for _, value in got["params"]] == [(4, 3), (4,), (2, 4), (2,)]
+    (_, W1), (_, b1), (_, W2), (_, b2) = got["params"]
+    np.testing.assert_allclose(got["output"], np.maximum(x @ W1.T + b1, 0) @ W2.T + b2, rtol=1e-5)
+
+
+def test_in_both_modes_runs_training_then_prediction_on_fresh_copies():
+    def bump(x):
+        x += 1
+        return x, autograd.is_training()
+
+    got = probes.in_both_modes(bump, nd.zeros(2))
+    assert got["training"][1] and not got["prediction"][1]
+    np.testing.assert_array_equal(got["prediction"][0].asnumpy(), np.ones(2))
+
+
 def test_update_in_place_sees_in_place_writes():
     params, grads = [np.ones((2, 2)), np.zeros(3)], [np.full((2, 2), 2.0), np.ones(3)]
     got = probes.update_in_place(_sgd_in_place, params, grads, 0.5)
@@ -166,6 +192,16 @@ def test_on_context_reports_where_results_live():
     assert isinstance(got["value"], tuple) and isinstance(got["value"][1], list)
     np.testing.assert_array_equal(got["value"][0], np.zeros(2, dtype=np.float32))
     np.testing.assert_array_equal(got["value"][1][0], np.ones(1, dtype=np.float32))
+
+
+def test_across_contexts_places_each_array_and_reports_where_results_live():
+    def contexts_then_sum(arrays, ctx):
+        return [str(a.context) for a in arrays], nd.add_n(*[a.as_in_context(ctx) for a in arrays])
+
+    got = answered(probes.across_contexts, contexts_then_sum, [np.ones(2), np.ones(2)], [mx.cpu(1), mx.cpu(0)],
+                   mx.cpu(0))
+    assert got["value"][0] == ["cpu(1)", "cpu(0)"] and got["contexts"] == ["cpu(0)"]
+    np.testing.assert_array_equal(got["value"][1], np.full(2, 2.0, dtype=np.float32))
 
 
 def test_every_probe_module_contributes_its_public_functions_once():
