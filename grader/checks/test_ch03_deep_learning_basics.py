@@ -8,7 +8,7 @@ from mxnet.gluon import nn
 
 from d2lzh.data.fashion_mnist import read_split, to_tensor
 from d2lzh.data.synthetic import write_fashion_mnist
-from grader.checking import assert_answer, assert_close, assert_equal, checkpoint, exercise, nd
+from grader.checking import assert_answer, assert_close, assert_equal, checkpoint, exercise, is_mistake, nd
 
 CHAPTER = "ch03_deep_learning_basics"
 
@@ -99,7 +99,7 @@ def test_least_squares(student, rng):
     with checkpoint("w", 2):
         assert_close(w, theta[:-1].reshape((d, 1)), rtol=1e-3, atol=1e-3, what="w")
     with checkpoint("b", 1):
-        if np.size(b) == 1 and abs(float(np.reshape(b, -1)[0])) < 1e-6:
+        if is_mistake(b, theta[-1:], np.zeros(1), atol=1e-6):
             raise AssertionError("b is 0: append a column of ones to X so that the bias is fitted too")
         assert_close(b, theta[-1:], rtol=1e-3, atol=1e-3, what="b")
 
@@ -239,10 +239,10 @@ def test_to_tensor(student, rng):
             raise AssertionError(f"to_tensor gave dtype {np.asarray(got).dtype}, expected {expected.dtype}")
     with checkpoint("values", 1):
         reshaped = (images / 255.0).reshape(expected.shape)  # the same memory order, relabelled
-        if np.shape(got) == expected.shape and np.allclose(got, reshaped, atol=1e-6):
+        if is_mistake(got, expected, reshaped, atol=1e-6):
             raise AssertionError("to_tensor scrambles the pixels: a reshape keeps the memory order; "
                                  "move the channel axis with transpose")
-        if np.shape(got) == expected.shape and np.allclose(got, expected * 255, atol=1e-3):
+        if is_mistake(got, expected, expected * 255, atol=1e-3):
             raise AssertionError("to_tensor keeps values in 0..255: divide by 255")
         assert_close(got, expected, rtol=1e-5, atol=1e-6, what="to_tensor(images)")
 
@@ -295,12 +295,12 @@ def test_evaluate_accuracy(student, rng):
         batches.append((X, y))
     predictions = [mx.nd.dot(mx.nd.array(X), mx.nd.array(weight)).argmax(axis=1).asnumpy() for X, _ in batches]
     correct = [float((p == y).sum()) for p, (_, y) in zip(predictions, batches)]
-    got = student.probe("evaluate_with", "evaluate_accuracy", batches, weight)
-    if np.size(got) == 1 and abs(float(np.reshape(got, -1)[0]) - np.mean(np.divide(correct, sizes))) < 1e-6:
+    got = np.reshape(student.probe("evaluate_with", "evaluate_accuracy", batches, weight), -1)
+    expected = [sum(correct) / sum(sizes)]
+    if is_mistake(got, expected, [np.mean(np.divide(correct, sizes))], rtol=1e-6, atol=1e-9):
         raise AssertionError("evaluate_accuracy gave the mean of the per-batch accuracies, but the last batch is "
                              "shorter: count correct predictions and examples over all batches")
-    assert_close(np.reshape(got, -1), [sum(correct) / sum(sizes)], rtol=1e-6,
-                 what=f"evaluate_accuracy over batches of sizes {sizes} (one number)")
+    assert_close(got, expected, rtol=1e-6, what=f"evaluate_accuracy over batches of sizes {sizes} (one number)")
 
 
 @exercise("ch03.train_softmax_regression", 4,
@@ -471,7 +471,7 @@ def test_weight_decay_step(student, rng):
     loss.backward()
     trainer.step(1)
     got = student.call("weight_decay_step", nd(w), nd(grad), lr, wd)
-    if np.shape(got) == w.shape and np.allclose(got, w - lr * grad - wd * w, rtol=1e-4, atol=1e-5):
+    if is_mistake(got, weight.data().asnumpy(), w - lr * grad - wd * w):
         raise AssertionError("weight_decay_step subtracts wd * w without the learning rate: the decay is part "
                              "of the gradient, so it is scaled by lr too")
     assert_close(got, weight.data().asnumpy(), rtol=1e-4, atol=1e-5, what=f"weight_decay_step(w, grad, {lr:.3f}, {wd:.3f})")

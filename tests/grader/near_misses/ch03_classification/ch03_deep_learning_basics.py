@@ -2,11 +2,10 @@
 count instead of a fraction, a mean of per-batch accuracies, ToTensor by reshape, forgotten biases,
 tanh(x / 2), tanh's derivative without the square, an MLP without activation, the shape after
 ToTensor, a weight count with biases, and a summed loss stepped with step(1)."""
-from mxnet import autograd, gluon, init, nd
+from mxnet import gluon, nd
 
-import d2lzh as d2l
+import solved_ch03_deep_learning_basics as solved
 from solved_ch03_deep_learning_basics import *  # noqa: F401,F403
-from solved_ch03_deep_learning_basics import mlp_net
 
 FASHION_MNIST_SAMPLE = ((1, 28, 28), "float32")  # after ToTensor, not the raw image
 MLP_WEIGHT_COUNT = 256 * 256 * 1000 + 1000 + 1000 * 10 + 10  # biases counted too
@@ -53,24 +52,12 @@ def tanh_grad(X):
     return 1 - X.tanh()
 
 
-def mlp_net(num_hidden, num_outputs=10):  # noqa: F811
+def mlp_net(num_hidden, num_outputs=10):
     net = gluon.nn.Sequential()
     net.add(gluon.nn.Dense(num_hidden), gluon.nn.Dense(num_outputs))
     return net
 
 
 def train_mlp(root, num_epochs, lr, batch_size, ctx):
-    train_iter, _ = d2l.load_data_fashion_mnist(batch_size, root=root)
-    net = gluon.nn.Sequential()
-    net.add(gluon.nn.Dense(256, activation="relu"), gluon.nn.Dense(10))
-    net.initialize(init.Normal(sigma=0.01), ctx=ctx)
-    loss = gluon.loss.SoftmaxCrossEntropyLoss()
-    trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": lr})
-    for _ in range(num_epochs):
-        for X, y in train_iter:
-            X, y = X.as_in_context(ctx), y.as_in_context(ctx)
-            with autograd.record():
-                l = loss(net(X), y).sum()
-            l.backward()
-            trainer.step(1)  # the loss is a sum over the batch: the step is batch_size times too large
-    return net
+    # trainer.step(1) on a loss summed over the batch: every step is batch_size times too large
+    return solved.train_mlp(root, num_epochs, lr * batch_size, batch_size, ctx)
