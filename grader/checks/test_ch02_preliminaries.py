@@ -110,7 +110,8 @@ def test_concat_shapes(student):
     assert_equal(_shapes(student.value("CONCAT_SHAPES"), 2, "CONCAT_SHAPES"), expected, what="CONCAT_SHAPES", reveal=False)
 
 
-@exercise("ch02.stack_blocks", 2, "Concatenate A and B along dim=1, C and D along dim=1, then the two rows along dim=0.")
+@exercise("ch02.stack_blocks", 2,
+          "Concatenate A and B along dim=1, C and D along dim=1, then the two rows along dim=0.")
 def test_stack_blocks(student, rng):
     m, n, p, q = (int(size) for size in rng.integers(1, 5, size=4))
     A, B, C, D = (rng.normal(size=shape) for shape in ((m, p), (m, q), (n, p), (n, q)))
@@ -177,7 +178,8 @@ def test_normalize_rows(student, rng):
     assert_close(got, X / X.sum(axis=1, keepdims=True), what="normalize_rows(X)")
 
 
-@exercise("ch02.fill_block", 2, "X[top:top + height, left:left + width] = value: a slice's end is its start plus its length.")
+@exercise("ch02.fill_block", 2,
+          "X[top:top + height, left:left + width] = value: a slice's end is its start plus its length.")
 def test_fill_block(student, rng):
     rows, cols = int(rng.integers(5, 8)), int(rng.integers(5, 8))
     height, width = int(rng.integers(1, 4)), int(rng.integers(1, 4))
