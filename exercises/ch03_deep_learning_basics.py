@@ -48,6 +48,7 @@ def least_squares(X, y):
     """
     raise NotImplementedError("Exercise 3.1.2: implement least_squares")
 
+
 # ---------------------------------------------------------------------------------------------
 # 3.2 Linear regression from scratch
 # ---------------------------------------------------------------------------------------------
@@ -131,6 +132,7 @@ def huber_loss(y_hat, y, rho=1.0):
     """
     raise NotImplementedError("Exercise 3.3.2: implement huber_loss")
 
+
 # ---------------------------------------------------------------------------------------------
 # 3.4 Softmax regression
 # ---------------------------------------------------------------------------------------------
@@ -144,6 +146,7 @@ def softmax_param_count(height, width, num_classes):
     classes with one fully connected layer (Fashion-MNIST: 28 x 28 images, 10 classes).
     """
     raise NotImplementedError("Exercise 3.4.1: implement softmax_param_count")
+
 
 # ---------------------------------------------------------------------------------------------
 # 3.5 Image classification data set (Fashion-MNIST)
@@ -168,6 +171,7 @@ def to_tensor(images):
     layout convolutions expect, and every value divided by 255.
     """
     raise NotImplementedError("Exercise 3.5.2: implement to_tensor")
+
 
 # ---------------------------------------------------------------------------------------------
 # 3.6 Softmax regression from scratch
@@ -205,18 +209,7 @@ def accuracy(y_hat, y):
     raise NotImplementedError("Exercise 3.6.3: implement accuracy")
 
 
-# Exercise 3.6.4 (2 points)
-def evaluate_accuracy(data_iter, net):
-    """Return the fraction of all examples of data_iter that net classifies correctly, as a Python float.
-
-    data_iter yields (X, y) minibatches, y holding class indices as floats; net(X) returns scores
-    (batch, q), the predicted class being the largest. Add up correct predictions and examples over all
-    batches and divide once at the end: the last batch may be shorter than the others.
-    """
-    raise NotImplementedError("Exercise 3.6.4: implement evaluate_accuracy")
-
-
-# Exercise 3.6.5 (4 points)
+# Exercise 3.6.4 (4 points)
 def train_softmax_regression(features, labels, num_epochs, lr, ctx):
     """Train a softmax regression model with minibatch SGD on the device ctx; return (W, b).
 
@@ -226,7 +219,18 @@ def train_softmax_regression(features, labels, num_epochs, lr, ctx):
     functions above. Return (W, b) as NDArrays on ctx. The grader trains on a small, well-separated
     data set and checks the training accuracy of argmax(XW + b) and that W and b live on ctx.
     """
-    raise NotImplementedError("Exercise 3.6.5: implement train_softmax_regression")
+    raise NotImplementedError("Exercise 3.6.4: implement train_softmax_regression")
+
+
+# Exercise 3.6.5 (2 points)
+def evaluate_accuracy(data_iter, net):
+    """Return the fraction of all examples of data_iter that net classifies correctly, as a Python float.
+
+    data_iter yields (X, y) minibatches, y holding class indices as floats; net(X) returns scores
+    (batch, q), the predicted class being the largest. Add up correct predictions and examples over all
+    batches and divide once at the end: the last batch may be shorter than the others.
+    """
+    raise NotImplementedError("Exercise 3.6.5: implement evaluate_accuracy")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,6 +281,7 @@ def tanh_grad(X):
     """
     raise NotImplementedError("Exercise 3.8.4: implement tanh_grad")
 
+
 # ---------------------------------------------------------------------------------------------
 # 3.9 Multilayer perceptron from scratch
 # ---------------------------------------------------------------------------------------------
@@ -286,6 +291,7 @@ def tanh_grad(X):
 def relu(X):
     """Return ReLU(X) = max(X, 0) elementwise. X: NDArray of any shape; returns the same shape."""
     raise NotImplementedError("Exercise 3.9.1: implement relu")
+
 
 # ---------------------------------------------------------------------------------------------
 # 3.10 Concise implementation of multilayer perceptrons
@@ -346,7 +352,6 @@ FIT_DIAGNOSIS = None
 # Answer: a string with every correct letter, e.g. "ab".
 OVERFIT_REMEDIES = None
 
-
 # ---------------------------------------------------------------------------------------------
 # 3.12 Weight decay
 # ---------------------------------------------------------------------------------------------
@@ -368,6 +373,7 @@ def weight_decay_step(w, grad, lr, wd):
     {"learning_rate": lr, "wd": wd}) does the same.
     """
     raise NotImplementedError("Exercise 3.12.2: implement weight_decay_step")
+
 
 # ---------------------------------------------------------------------------------------------
 # 3.13 Dropout
@@ -400,6 +406,7 @@ def backprop_grads(x, y, W1, W2, lambd):
     of the shapes of W1 and W2. Use autograd, or work the chain rule out by hand.
     """
     raise NotImplementedError("Exercise 3.14.1: implement backprop_grads")
+
 
 # ---------------------------------------------------------------------------------------------
 # 3.15 Numerical stability and model initialisation

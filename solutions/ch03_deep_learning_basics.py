@@ -22,6 +22,7 @@ def least_squares(X, y):
     theta = np.linalg.lstsq(A, y.asnumpy().astype(np.float64), rcond=None)[0]
     return nd.array(theta[:-1].reshape((-1, 1))), nd.array(theta[-1:])
 
+
 # ---------------------------------------------------------------------------------------------
 # 3.2 Linear regression from scratch
 # ---------------------------------------------------------------------------------------------
@@ -79,6 +80,7 @@ def huber_loss(y_hat, y, rho=1.0):
     loss = nd.where(a < rho, 0.5 / rho * a ** 2, a - 0.5 * rho)
     return loss.mean(axis=1)
 
+
 # ---------------------------------------------------------------------------------------------
 # 3.4 Softmax regression
 # ---------------------------------------------------------------------------------------------
@@ -88,6 +90,7 @@ def huber_loss(y_hat, y, rho=1.0):
 def softmax_param_count(height, width, num_classes):
     """A weight per (pixel, class) pair plus a bias per class."""
     return height * width * num_classes + num_classes
+
 
 # ---------------------------------------------------------------------------------------------
 # 3.5 Image classification data set (Fashion-MNIST)
@@ -103,6 +106,7 @@ FASHION_MNIST_SAMPLE = ((28, 28, 1), "uint8")
 def to_tensor(images):
     """ToTensor for a batch: (n, h, w, c) uint8 to (n, c, h, w) float32 in [0, 1]."""
     return images.astype("float32").transpose((0, 3, 1, 2)) / 255
+
 
 # ---------------------------------------------------------------------------------------------
 # 3.6 Softmax regression from scratch
@@ -129,16 +133,6 @@ def accuracy(y_hat, y):
 
 
 # Exercise 3.6.4
-def evaluate_accuracy(data_iter, net):
-    """Correct predictions over all batches divided by the number of examples."""
-    correct, count = 0.0, 0
-    for X, y in data_iter:
-        correct += (net(X).argmax(axis=1) == y.astype("float32")).sum().asscalar()
-        count += y.size
-    return correct / count
-
-
-# Exercise 3.6.5
 def train_softmax_regression(features, labels, num_epochs, lr, ctx):
     """Train softmax regression with minibatch SGD on ctx; return the learned (W, b)."""
     X, y = features.as_in_context(ctx), labels.as_in_context(ctx)
@@ -155,6 +149,16 @@ def train_softmax_regression(features, labels, num_epochs, lr, ctx):
             loss.backward()
             sgd([W, b], lr, batch_size)
     return W, b
+
+
+# Exercise 3.6.5
+def evaluate_accuracy(data_iter, net):
+    """Correct predictions over all batches divided by the number of examples."""
+    correct, count = 0.0, 0
+    for X, y in data_iter:
+        correct += (net(X).argmax(axis=1) == y.astype("float32")).sum().asscalar()
+        count += y.size
+    return correct / count
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,6 +199,7 @@ def tanh_grad(X):
     """1 - tanh(x) ** 2."""
     return 1 - tanh(X) ** 2
 
+
 # ---------------------------------------------------------------------------------------------
 # 3.9 Multilayer perceptron from scratch
 # ---------------------------------------------------------------------------------------------
@@ -204,6 +209,7 @@ def tanh_grad(X):
 def relu(X):
     """Elementwise max(x, 0)."""
     return nd.maximum(X, 0)
+
 
 # ---------------------------------------------------------------------------------------------
 # 3.10 Concise implementation of multilayer perceptrons
@@ -252,7 +258,6 @@ def poly_features(x, degree=3):
 FIT_DIAGNOSIS = ("b", "a")
 OVERFIT_REMEDIES = "abd"
 
-
 # ---------------------------------------------------------------------------------------------
 # 3.12 Weight decay
 # ---------------------------------------------------------------------------------------------
@@ -268,6 +273,7 @@ def l2_penalty(w):
 def weight_decay_step(w, grad, lr, wd):
     """SGD on the loss plus wd / 2 * ||w||^2: the penalty adds wd * w to the gradient."""
     return w - lr * (grad + wd * w)
+
 
 # ---------------------------------------------------------------------------------------------
 # 3.13 Dropout
@@ -302,6 +308,7 @@ def backprop_grads(x, y, W1, W2, lambd):
         J = loss + lambd / 2 * ((W1 ** 2).sum() + (W2 ** 2).sum())
     J.backward()
     return J.asscalar(), W1.grad, W2.grad
+
 
 # ---------------------------------------------------------------------------------------------
 # 3.15 Numerical stability and model initialisation

@@ -70,7 +70,56 @@ def _assert_number(got, expected, what, rtol=1e-4):
     assert_close(got, expected, rtol=rtol, what=what)
 
 
-# ---- 2.2 Data manipulation --------------------------------------------------------------------
+# ---- 2.2 Data manipulation -----------------------------------------------------------------------
+
+@exercise("ch02.concat_shapes", 1, "nd.concat joins along dim: that dimension adds up, the others stay.")
+def test_concat_shapes(student):
+    X = mx.nd.zeros((3, 4))
+    expected = (mx.nd.concat(X, X, dim=0).shape, mx.nd.concat(X, X, dim=1).shape)
+    assert_equal(_shapes(student.value("CONCAT_SHAPES"), 2, "CONCAT_SHAPES"), expected, what="CONCAT_SHAPES", reveal=False)
+
+
+@exercise("ch02.broadcast_shapes", 1,
+          "Align shapes from the right; each pair of dimensions must be equal or one of them 1.")
+def test_broadcast_shapes(student):
+    got = student.value("BROADCAST_SHAPES")
+    if not isinstance(got, (list, tuple)) or len(got) != 3:
+        raise AssertionError(f"BROADCAST_SHAPES: expected (shape, shape, bool), got {got!r}")
+    expected = ((mx.nd.zeros((3, 1)) + mx.nd.zeros((1, 2))).shape,
+                (mx.nd.zeros((2, 1, 3)) + mx.nd.zeros((4, 1))).shape,
+                _broadcasts((3, 4), (2, 4)))
+    assert_equal(_shapes(got[:2], 2, "BROADCAST_SHAPES") + (got[2],), expected, what="BROADCAST_SHAPES", reveal=False)
+
+
+@exercise("ch02.sum_and_norm", 2, "X.sum().asscalar() and X.norm().asscalar(); the norm is sqrt of the sum of squares.")
+def test_sum_and_norm(student, rng):
+    X = rng.normal(size=(int(rng.integers(2, 5)), int(rng.integers(2, 5))))
+    total, norm = _pair(student.call("sum_and_norm", nd(X)), "sum_and_norm(X)")
+    data = mx.nd.array(X)
+    with checkpoint("sum", 1):
+        _assert_number(total, float(data.sum().asscalar()), "sum of X")
+    with checkpoint("norm", 1):
+        expected = float(data.norm().asscalar())
+        if is_mistake(norm, expected, float((data ** 2).sum().asscalar())):
+            raise AssertionError("norm of X: that is the sum of squares; the L2 norm is its square root")
+        _assert_number(norm, expected, "norm of X")
+
+
+@exercise("ch02.normalize_rows", 2, "Divide X by X.sum(axis=1, keepdims=True): the (n, 1) sums broadcast.")
+def test_normalize_rows(student, rng):
+    X = rng.uniform(0.5, 2.0, size=(int(rng.integers(2, 6)), int(rng.integers(2, 6))))
+    got = student.call("normalize_rows", nd(X))
+    assert_close(got, X / X.sum(axis=1, keepdims=True), what="normalize_rows(X)")
+
+
+@exercise("ch02.keeps_id", 1, "Run each statement and compare id(...) of the target before and after.")
+def test_keeps_id(student):
+    got = student.value("KEEPS_ID")
+    if not isinstance(got, str):
+        raise AssertionError(f'KEEPS_ID: expected a string of letters such as "ab", got {got!r}')
+    letters = "".join(sorted(set(got.lower()) - set(", ")))
+    assert_answer(letters, DIGESTS["ch02.keeps_id"], "ch02.keeps_id", what=f"KEEPS_ID (as {letters!r})")
+
 
 @exercise("ch02.arange_matrix", 1, "nd.arange(rows * cols).reshape((rows, cols)); -1 may stand for either size.")
 def test_arange_matrix(student, rng):
@@ -101,13 +150,6 @@ def test_reshape_shape(student, rng):
         shape = (-1, known) if rng.integers(2) else (known, -1)
         got = student.call("reshape_shape", size, shape)
         assert_equal(got, _reshaped(size, shape), what=f"reshape_shape({size}, {shape}) (MXNet refuses it)")
-
-
-@exercise("ch02.concat_shapes", 1, "nd.concat joins along dim: that dimension adds up, the others stay.")
-def test_concat_shapes(student):
-    X = mx.nd.zeros((3, 4))
-    expected = (mx.nd.concat(X, X, dim=0).shape, mx.nd.concat(X, X, dim=1).shape)
-    assert_equal(_shapes(student.value("CONCAT_SHAPES"), 2, "CONCAT_SHAPES"), expected, what="CONCAT_SHAPES", reveal=False)
 
 
 @exercise("ch02.stack_blocks", 2,
@@ -145,39 +187,6 @@ def test_dot_transpose(student, rng):
     assert_close(got, expected, rtol=1e-5, atol=1e-5, what=f"dot_transpose(X {X.shape}, Y {Y.shape})")
 
 
-@exercise("ch02.sum_and_norm", 2, "X.sum().asscalar() and X.norm().asscalar(); the norm is sqrt of the sum of squares.")
-def test_sum_and_norm(student, rng):
-    X = rng.normal(size=(int(rng.integers(2, 5)), int(rng.integers(2, 5))))
-    total, norm = _pair(student.call("sum_and_norm", nd(X)), "sum_and_norm(X)")
-    data = mx.nd.array(X)
-    with checkpoint("sum", 1):
-        _assert_number(total, float(data.sum().asscalar()), "sum of X")
-    with checkpoint("norm", 1):
-        expected = float(data.norm().asscalar())
-        if is_mistake(norm, expected, float((data ** 2).sum().asscalar())):
-            raise AssertionError("norm of X: that is the sum of squares; the L2 norm is its square root")
-        _assert_number(norm, expected, "norm of X")
-
-
-@exercise("ch02.broadcast_shapes", 1,
-          "Align shapes from the right; each pair of dimensions must be equal or one of them 1.")
-def test_broadcast_shapes(student):
-    got = student.value("BROADCAST_SHAPES")
-    if not isinstance(got, (list, tuple)) or len(got) != 3:
-        raise AssertionError(f"BROADCAST_SHAPES: expected (shape, shape, bool), got {got!r}")
-    expected = ((mx.nd.zeros((3, 1)) + mx.nd.zeros((1, 2))).shape,
-                (mx.nd.zeros((2, 1, 3)) + mx.nd.zeros((4, 1))).shape,
-                _broadcasts((3, 4), (2, 4)))
-    assert_equal(_shapes(got[:2], 2, "BROADCAST_SHAPES") + (got[2],), expected, what="BROADCAST_SHAPES", reveal=False)
-
-
-@exercise("ch02.normalize_rows", 2, "Divide X by X.sum(axis=1, keepdims=True): the (n, 1) sums broadcast.")
-def test_normalize_rows(student, rng):
-    X = rng.uniform(0.5, 2.0, size=(int(rng.integers(2, 6)), int(rng.integers(2, 6))))
-    got = student.call("normalize_rows", nd(X))
-    assert_close(got, X / X.sum(axis=1, keepdims=True), what="normalize_rows(X)")
-
-
 @exercise("ch02.fill_block", 2,
           "X[top:top + height, left:left + width] = value: a slice's end is its start plus its length.")
 def test_fill_block(student, rng):
@@ -193,15 +202,6 @@ def test_fill_block(student, rng):
     expected[top:top + height, left:left + width] = value
     assert_close(after, expected.asnumpy(),
                  what=f"X after fill_block(X, {top}, {left}, {height}, {width}, {value:g})")
-
-
-@exercise("ch02.keeps_id", 1, "Run each statement and compare id(...) of the target before and after.")
-def test_keeps_id(student):
-    got = student.value("KEEPS_ID")
-    if not isinstance(got, str):
-        raise AssertionError(f'KEEPS_ID: expected a string of letters such as "ab", got {got!r}')
-    letters = "".join(sorted(set(got.lower()) - set(", ")))
-    assert_answer(letters, DIGESTS["ch02.keeps_id"], "ch02.keeps_id", what=f"KEEPS_ID (as {letters!r})")
 
 
 @exercise("ch02.add_in_place", 2, "Z[:] = X + Y, or nd.elemwise_add(X, Y, out=Z); Z = X + Y only rebinds the name.")
@@ -230,7 +230,7 @@ def test_column_medians(student, rng):
                                  "turn the NumPy result back into one with nd.array(...)")
 
 
-# ---- 2.3 Automatic differentiation --------------------------------------------------------------
+# ---- 2.3 Automatic differentiation ---------------------------------------------------------------
 
 @exercise("ch02.grad_two_xtx", 2, "Attach a gradient to x, record y = 2 * nd.dot(x.T, x), call y.backward().")
 def test_grad_two_xtx(student, rng):
@@ -248,19 +248,6 @@ def test_grad_of(student, rng):
         got = student.probe("grad_with", "grad_of", name, x)
         expected = GRADIENTS[name](x.astype(np.float32).astype(np.float64))
         assert_close(got, expected, rtol=1e-4, atol=1e-5, what=f"grad_of({name}, x)")
-
-
-@exercise("ch02.head_grad", 2, "Record y = f(x), then y.backward(head): the head weights each element's gradient.")
-def test_head_grad(student, rng):
-    x, head = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
-    for name in sorted(ELEMENTWISE_FUNCTIONS):
-        got = student.probe("head_grad_with", "grad_with_head", name, x, head)
-        derivative = DERIVATIVES[name](x.astype(np.float32).astype(np.float64))
-        expected = head.astype(np.float32) * derivative
-        if is_mistake(got, expected, derivative):
-            raise AssertionError(f"grad_with_head({name}, x, head) ignores head: got dy/dx, "
-                                 "the gradient for a head of ones; pass head to y.backward(head)")
-        assert_close(got, expected, rtol=1e-4, atol=1e-5, what=f"grad_with_head({name}, x, head)")
 
 
 @exercise("ch02.is_training", 1, "Try it: print(autograd.is_training()) outside and inside the with block.")
@@ -289,3 +276,16 @@ def test_piecewise(student, rng):
 def test_control_flow_grad(student):
     assert_answer(student.value("CONTROL_FLOW_GRAD"), DIGESTS["ch02.control_flow_grad"],
                   "ch02.control_flow_grad", what="CONTROL_FLOW_GRAD")
+
+
+@exercise("ch02.head_grad", 2, "Record y = f(x), then y.backward(head): the head weights each element's gradient.")
+def test_head_grad(student, rng):
+    x, head = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+    for name in sorted(ELEMENTWISE_FUNCTIONS):
+        got = student.probe("head_grad_with", "grad_with_head", name, x, head)
+        derivative = DERIVATIVES[name](x.astype(np.float32).astype(np.float64))
+        expected = head.astype(np.float32) * derivative
+        if is_mistake(got, expected, derivative):
+            raise AssertionError(f"grad_with_head({name}, x, head) ignores head: got dy/dx, "
+                                 "the gradient for a head of ones; pass head to y.backward(head)")
+        assert_close(got, expected, rtol=1e-4, atol=1e-5, what=f"grad_with_head({name}, x, head)")

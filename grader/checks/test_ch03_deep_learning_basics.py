@@ -290,30 +290,6 @@ def test_accuracy(student, rng):
     assert_close(np.reshape(got, -1), [expected], what="accuracy(y_hat, y) (one number)")
 
 
-@exercise("ch03.evaluate_accuracy", 2,
-          "Sum (net(X).argmax(axis=1) == y).sum() and y.size over all batches; divide once at the end.")
-def test_evaluate_accuracy(student, rng):
-    dim, num_classes, batch_size = 4, int(rng.integers(3, 6)), int(rng.integers(6, 11))
-    sizes = [batch_size] * int(rng.integers(3, 6)) + [int(rng.integers(1, batch_size // 2))]
-    weight = rng.normal(size=(dim, num_classes)).astype(np.float32)
-    batches, correct = [], []
-    for size in sizes:
-        X = rng.normal(size=(size, dim)).astype(np.float32)
-        predicted = mx.nd.dot(mx.nd.array(X), mx.nd.array(weight)).argmax(axis=1).asnumpy()
-        y = predicted.copy()
-        if size == batch_size:  # full batches are about half right, the short last batch all right
-            wrong = rng.random(size) < 0.5
-            y[wrong] = (y[wrong] + rng.integers(1, num_classes, size=int(wrong.sum()))) % num_classes
-        batches.append((X, y))
-        correct.append(float((predicted == y).sum()))
-    got = np.reshape(student.probe("evaluate_with", "evaluate_accuracy", batches, weight), -1)
-    expected = [sum(correct) / sum(sizes)]
-    if is_mistake(got, expected, [np.mean(np.divide(correct, sizes))], rtol=1e-6, atol=1e-9):
-        raise AssertionError("evaluate_accuracy gave the mean of the per-batch accuracies, but the last batch is "
-                             "shorter: count correct predictions and examples over all batches")
-    assert_close(got, expected, rtol=1e-6, what=f"evaluate_accuracy over batches of sizes {sizes} (one number)")
-
-
 @exercise("ch03.train_softmax_regression", 4,
           "Move the data to ctx, create W and b on ctx with attach_grad(), loop: record, backward, sgd.")
 def test_train_softmax_regression(student, rng, ctx):
@@ -338,6 +314,30 @@ def test_train_softmax_regression(student, rng, ctx):
         accuracy = float(((features @ W + b).argmax(axis=1) == labels).mean())
         if accuracy < 0.9:
             raise AssertionError(f"training accuracy {accuracy:.3f} is below 0.9 (5 epochs, lr 0.1)")
+
+
+@exercise("ch03.evaluate_accuracy", 2,
+          "Sum (net(X).argmax(axis=1) == y).sum() and y.size over all batches; divide once at the end.")
+def test_evaluate_accuracy(student, rng):
+    dim, num_classes, batch_size = 4, int(rng.integers(3, 6)), int(rng.integers(6, 11))
+    sizes = [batch_size] * int(rng.integers(3, 6)) + [int(rng.integers(1, batch_size // 2))]
+    weight = rng.normal(size=(dim, num_classes)).astype(np.float32)
+    batches, correct = [], []
+    for size in sizes:
+        X = rng.normal(size=(size, dim)).astype(np.float32)
+        predicted = mx.nd.dot(mx.nd.array(X), mx.nd.array(weight)).argmax(axis=1).asnumpy()
+        y = predicted.copy()
+        if size == batch_size:  # full batches are about half right, the short last batch all right
+            wrong = rng.random(size) < 0.5
+            y[wrong] = (y[wrong] + rng.integers(1, num_classes, size=int(wrong.sum()))) % num_classes
+        batches.append((X, y))
+        correct.append(float((predicted == y).sum()))
+    got = np.reshape(student.probe("evaluate_with", "evaluate_accuracy", batches, weight), -1)
+    expected = [sum(correct) / sum(sizes)]
+    if is_mistake(got, expected, [np.mean(np.divide(correct, sizes))], rtol=1e-6, atol=1e-9):
+        raise AssertionError("evaluate_accuracy gave the mean of the per-batch accuracies, but the last batch is "
+                             "shorter: count correct predictions and examples over all batches")
+    assert_close(got, expected, rtol=1e-6, what=f"evaluate_accuracy over batches of sizes {sizes} (one number)")
 
 
 @exercise("ch03.mlp_weight_count", 2, "Count the input-to-hidden and the hidden-to-output weight matrices.")
