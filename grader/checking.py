@@ -23,7 +23,7 @@ from grader import answers
 from grader.protocol import NDArg
 from grader.sandbox import NotAttempted, StudentError, StudentStatus, StudentTimeout, WrongType
 
-__all__ = ["exercise", "checkpoint", "nd", "assert_close", "assert_equal", "assert_answer",
+__all__ = ["exercise", "checkpoint", "nd", "assert_close", "assert_equal", "assert_answer", "is_mistake",
            "NotAttempted", "StudentError", "StudentStatus", "StudentTimeout", "WrongType"]
 
 EXERCISE_ID = re.compile(r"^ch\d\d\.[a-z0-9_]+$")
@@ -134,6 +134,17 @@ def assert_close(got, expected, rtol=1e-5, atol=1e-6, what="result"):
             "%s: %d of %d values differ (max abs error %.3g); first at index %s: expected %r, got %r"
             % (what, int((~close).sum()), have.size, float(np.nanmax(error)),
                _index(first, have.shape), float(want.flat[first]), float(have.flat[first])))
+
+
+def is_mistake(got, expected, mistake, rtol=1e-4, atol=1e-5):
+    """Whether got is wrong and matches what a known mistake gives instead, so that a check can name the
+    mistake (a missing factor, an ignored head gradient) before assert_close reports the numbers."""
+    def close(a, b):
+        try:
+            return np.shape(a) == np.shape(b) and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+        except TypeError:  # not numbers: the assertion that follows reports them
+            return False
+    return not close(got, expected) and close(got, mistake)
 
 
 def _difference(got, expected, path):

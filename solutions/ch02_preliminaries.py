@@ -1,4 +1,5 @@
 """Chapter 2, Preliminaries: model solutions (same names as exercises/ch02_preliminaries.py)."""
+import numpy as np
 from mxnet import autograd, nd
 
 # ---------------------------------------------------------------------------------------------
@@ -12,8 +13,11 @@ CONCAT_SHAPES = ((6, 4), (3, 8))
 # (3, 4) + (2, 4) broadcasts at all.
 BROADCAST_SHAPES = ((3, 2), (2, 4, 3), False)
 
-# Exercise 2.2.3: X.sum() and X.norm() for X = nd.arange(12).reshape((3, 4)).
-SUM_AND_NORM = (66.0, 506 ** 0.5)
+
+# Exercise 2.2.3
+def sum_and_norm(X):
+    """Sum and L2 norm of all elements, as Python numbers."""
+    return X.sum().asscalar(), X.norm().asscalar()
 
 
 # Exercise 2.2.4
@@ -24,6 +28,58 @@ def normalize_rows(X):
 
 # Exercise 2.2.5: which statements keep id(...) of the target unchanged (b, c and d write in place).
 KEEPS_ID = "bcd"
+
+
+# Exercise 2.2.6
+def arange_matrix(rows, cols):
+    """0 .. rows * cols - 1 as a float32 (rows, cols) NDArray."""
+    return nd.arange(rows * cols).reshape((rows, cols))
+
+
+# Exercise 2.2.7
+def reshape_shape(size, shape):
+    """The shape reshape gives for size elements and a shape with one -1, or None if none fits."""
+    known = int(np.prod([n for n in shape if n != -1]))
+    if size % known:
+        return None
+    return tuple(size // known if n == -1 else n for n in shape)
+
+
+# Exercise 2.2.8
+def stack_blocks(A, B, C, D):
+    """The block matrix [[A, B], [C, D]]: rows joined side by side, then stacked."""
+    return nd.concat(nd.concat(A, B, dim=1), nd.concat(C, D, dim=1), dim=0)
+
+
+# Exercise 2.2.9
+def compare(X, Y):
+    """Elementwise X < Y and X > Y as 0/1 NDArrays."""
+    return X < Y, X > Y
+
+
+# Exercise 2.2.10
+def dot_transpose(X, Y):
+    """X times the transpose of Y."""
+    return nd.dot(X, Y.T)
+
+
+# Exercise 2.2.11
+def fill_block(X, top, left, height, width, value):
+    """Slice assignment into X itself."""
+    X[top:top + height, left:left + width] = value
+
+
+# Exercise 2.2.12
+def add_in_place(X, Y, Z):
+    """X + Y written into Z's own memory."""
+    nd.elemwise_add(X, Y, out=Z)
+
+
+# Exercise 2.2.13
+def column_medians(X):
+    """Column medians through NumPy and back."""
+    return nd.array(np.median(X.asnumpy(), axis=0))
+
 
 # ---------------------------------------------------------------------------------------------
 # 2.3 Automatic differentiation (autograd)
@@ -66,3 +122,14 @@ def piecewise(a):
 
 # Exercise 2.3.5: a.grad after c.backward() on the non-scalar c of the control-flow example.
 CONTROL_FLOW_GRAD = "b"
+
+
+# Exercise 2.3.6
+def grad_with_head(f, x, head):
+    """Gradient of (head * f(x)).sum(): backward with a head gradient."""
+    x = x.copy()
+    x.attach_grad()
+    with autograd.record():
+        y = f(x)
+    y.backward(head)
+    return x.grad

@@ -16,3 +16,11 @@ def iterate(data_iter_fn, *args, **kwargs):
         if len(batches) >= MAX_BATCHES:
             break
     return batches
+
+
+def evaluate_with(evaluate_fn, batches, weight):
+    """Call evaluate_fn(data_iter, net) with the grader's batches as a list of NDArray (X, y) pairs and
+    the linear classifier net(X) = X weight, so that the check knows every prediction in advance."""
+    W = nd.array(weight, dtype="float32")
+    data_iter = [(nd.array(X, dtype="float32"), nd.array(y, dtype="float32")) for X, y in batches]
+    return evaluate_fn(data_iter, lambda X: nd.dot(X, W))

@@ -4,7 +4,7 @@ import pytest
 
 from grader import answers, checking
 from grader.checking import (WrongType, assert_answer, assert_close, assert_equal, checkpoint, exercise,
-                             reset_checkpoints)
+                             is_mistake, reset_checkpoints)
 
 
 def failure(function, *args, **kwargs):
@@ -72,6 +72,16 @@ def test_assert_equal_on_arrays_and_dicts():
     assert_equal({"a": np.arange(3)}, {"a": np.arange(3)})
     assert "expected shape (3,)" in failure(assert_equal, {"a": np.arange(4)}, {"a": np.arange(3)})
     assert "expected keys ['a']" in failure(assert_equal, {"b": 1}, {"a": 1})
+
+
+def test_is_mistake_only_when_wrong_and_like_the_mistake():
+    x = np.array([1.0, -2.0])
+    assert is_mistake(2 * x, 4 * x, 2 * x)
+    assert not is_mistake(4 * x, 4 * x, 2 * x)  # right
+    assert not is_mistake(4 * x, 4 * x, 4 * x)  # right, even where the mistake happens to give the same
+    assert not is_mistake(3 * x, 4 * x, 2 * x)  # wrong in another way
+    assert not is_mistake(2 * x[:1], 4 * x, 2 * x)  # another shape
+    assert not is_mistake("2x", 4 * x, 2 * x)  # not numbers
 
 
 def test_assert_answer_checks_without_revealing():

@@ -109,7 +109,9 @@ def test_exercise_ids_are_unique_and_match_their_chapter():
 
 def test_enough_exercises_in_chapters_2_and_3():
     counts = {chapter: len(entries) for chapter, entries in CHAPTERS.values()}
-    assert counts["ch02_preliminaries"] + counts["ch03_deep_learning_basics"] >= 12
+    points = {chapter: sum(entry[1] for entry in entries) for chapter, entries in CHAPTERS.values()}
+    assert counts["ch02_preliminaries"] + counts["ch03_deep_learning_basics"] >= 44
+    assert points["ch02_preliminaries"] + points["ch03_deep_learning_basics"] >= 85
     assert all(count >= 4 for count in counts.values()), counts
 
 
@@ -172,8 +174,10 @@ def test_checks_do_not_spell_out_the_answers(path):
 
 
 def test_quiz_answers_are_right_in_the_solutions():
-    """The two quiz items from the brief: Dense shapes in XW + b notation, and the MLP weight count."""
+    """The quiz items from the brief: Dense shapes in XW + b notation, the MLP weight count, and the
+    parameter count of softmax regression on Fashion-MNIST."""
     solutions = _load(ROOT / "solutions" / "ch03_deep_learning_basics.py")
     features, outputs, hidden, classes = 8, 1, 1000, 10
     assert tuple(map(tuple, solutions.DENSE_SHAPES)) == ((features, outputs), (1, outputs))
     assert solutions.MLP_WEIGHT_COUNT == 256 * 256 * hidden + hidden * classes
+    assert solutions.softmax_param_count(28, 28, classes) == 7850

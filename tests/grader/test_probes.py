@@ -214,3 +214,68 @@ def test_every_probe_module_contributes_its_public_functions_once():
                   if callable(value) and getattr(value, "__module__", None) == module.__name__
                   and not name.startswith("_")]
     assert sorted(names) == sorted(probes.PROBES)
+
+
+# ---- probes of chapters 2 and 3: ndarrays, head gradients, evaluate_with, training -----------
+
+def test_arrays_after_call_reads_the_arrays_the_function_received():
+    def add_into(X, Y, Z):
+        Z[:] = X + Y
+
+    def rebind(X, Y, Z):
+        Z = X + Y  # noqa: F841  (the classic mistake: rebinds a local name only)
+
+    arrays = [np.ones(2), np.full(2, 2.0), np.zeros(2)]
+    assert answered(probes.arrays_after_call, add_into, arrays)["arrays"][2].tolist() == [3.0, 3.0]
+    assert answered(probes.arrays_after_call, rebind, arrays)["arrays"][2].tolist() == [0.0, 0.0]
+    assert answered(probes.arrays_after_call, lambda X, k: X * k, [np.ones(2)], 4)["returned"].tolist() == [4.0, 4.0]
+
+
+def test_result_type_tells_an_ndarray_from_a_numpy_array():
+    assert answered(probes.result_type, lambda x: x + 1, nd.zeros(1))["type"] == "mxnet.ndarray.ndarray.NDArray"
+    got = answered(probes.result_type, lambda x: x.asnumpy(), nd.zeros(1))
+    assert got["type"] == "numpy.ndarray" and got["value"].tolist() == [0.0]
+
+
+@pytest.mark.parametrize("name", sorted(gradients.ELEMENTWISE_FUNCTIONS))
+def test_head_grad_with_passes_an_elementwise_function_and_the_head(name):
+    def backward_with_head(f, x, head):
+        x.attach_grad()
+        with autograd.record():
+            y = f(x)
+        y.backward(head)
+        return x.grad
+
+    x, head = np.array([0.5, -1.0, 2.0]), np.array([1.0, -2.0, 0.5])
+    got = answered(probes.head_grad_with, backward_with_head, name, x, head)
+    f = gradients.ELEMENTWISE_FUNCTIONS[name]
+    step = 1e-3
+    numeric = (f(nd.array(x + step, dtype="float64")) - f(nd.array(x - step, dtype="float64"))).asnumpy() / (2 * step)
+    np.testing.assert_allclose(got, head * numeric, rtol=1e-3)
+
+
+def test_evaluate_with_hands_over_batches_and_a_linear_net():
+    def fraction_right(data_iter, net):
+        right = sum(float((net(X).argmax(axis=1) == y).sum().asscalar()) for X, y in data_iter)
+        return right / sum(y.size for _, y in data_iter)
+
+    weight = np.eye(2)
+    batches = [(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([0.0, 0.0])), (np.array([[0.0, 2.0]]), np.array([1.0]))]
+    assert answered(probes.evaluate_with, fraction_right, batches, weight) == pytest.approx(2 / 3)
+
+
+def test_outputs_after_init_runs_a_freshly_initialised_net():
+    got = answered(probes.outputs_after_init, _two_dense, 4, x=np.ones((3, 5)))
+    assert got.shape == (3, 2) and np.allclose(got[0], got[1])
+
+
+def test_trained_predictions_classifies_with_the_returned_net_on_ctx():
+    def train(bias, ctx):
+        net = nn.Dense(3, in_units=2)
+        net.initialize(mx.init.Zero(), ctx=ctx)
+        net.bias.set_data(nd.array(bias, ctx=ctx))
+        return net
+
+    got = answered(probes.trained_predictions, train, [0.0, 0.0, 1.0], images=np.zeros((4, 2)), ctx=mx.cpu())
+    assert got["predictions"].tolist() == [2, 2, 2, 2]
+    assert got["contexts"] == ["cpu(0)"] and got["requested"] == "cpu(0)"
