@@ -1,4 +1,4 @@
-"""Fixtures for the check modules: the student's chapter module, a seeded rng, and the run's context."""
+"""Fixtures for the check modules: the student's chapter module, a seeded rng, and the run's context(s)."""
 import numpy as np
 import pytest
 
@@ -22,3 +22,14 @@ def rng(request):
 def ctx(request):
     """Marker for the run's --ctx; the child turns it into an mx.Context when passed to the student."""
     return ContextArg(grading_session(request.config).ctx)
+
+
+@pytest.fixture
+def ctx_list(request):
+    """Markers for the devices of a multi-device exercise: cpu:0 and cpu:1 when the run's --ctx is the CPU
+    (MXNet keeps them apart like two devices), every visible GPU when it is a GPU."""
+    spec = grading_session(request.config).ctx
+    if spec == "cpu":
+        return [ContextArg("cpu:0"), ContextArg("cpu:1")]
+    from d2lzh.devices import num_gpus
+    return [ContextArg("gpu:%d" % index) for index in range(num_gpus())]

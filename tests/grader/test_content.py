@@ -93,7 +93,7 @@ def _spellings(number):
 def test_check_modules_exist_for_every_chapter():
     chapters = {chapter for chapter, _ in CHAPTERS.values()}
     assert chapters == {"ch02_preliminaries", "ch03_deep_learning_basics", "ch05_cnn", "ch06_rnn",
-                        "ch07_optimization"}
+                        "ch07_optimization", "ch08_computational_performance", "ch09_computer_vision"}
     for path, (chapter, _) in CHAPTERS.items():
         assert path == f"test_{chapter}.py"
 
@@ -111,6 +111,11 @@ def test_enough_exercises_in_chapters_2_and_3():
     counts = {chapter: len(entries) for chapter, entries in CHAPTERS.values()}
     assert counts["ch02_preliminaries"] + counts["ch03_deep_learning_basics"] >= 12
     assert all(count >= 4 for count in counts.values()), counts
+
+
+def test_enough_exercises_in_chapters_8_and_9():
+    counts = {chapter: len(entries) for chapter, entries in CHAPTERS.values()}
+    assert counts["ch08_computational_performance"] + counts["ch09_computer_vision"] >= 20
 
 
 @pytest.mark.parametrize("case", CASES, ids=_case_id)
