@@ -24,12 +24,16 @@ def ctx(request):
     return ContextArg(grading_session(request.config).ctx)
 
 
+def device_specs(ctx):
+    """The devices of a multi-device exercise for the run's --ctx: cpu:0 and cpu:1 on the CPU (MXNet keeps
+    them apart like two devices), every visible GPU when the run is on a GPU."""
+    if ctx == "cpu":
+        return ["cpu:0", "cpu:1"]
+    from d2lzh.devices import num_gpus
+    return ["gpu:%d" % index for index in range(num_gpus())]
+
+
 @pytest.fixture
 def ctx_list(request):
-    """Markers for the devices of a multi-device exercise: cpu:0 and cpu:1 when the run's --ctx is the CPU
-    (MXNet keeps them apart like two devices), every visible GPU when it is a GPU."""
-    spec = grading_session(request.config).ctx
-    if spec == "cpu":
-        return [ContextArg("cpu:0"), ContextArg("cpu:1")]
-    from d2lzh.devices import num_gpus
-    return [ContextArg("gpu:%d" % index) for index in range(num_gpus())]
+    """Markers for device_specs(--ctx); the child turns them into a list of mx.Context."""
+    return [ContextArg(spec) for spec in device_specs(grading_session(request.config).ctx)]
