@@ -111,6 +111,8 @@ def test_voc_rand_crop(student, rng):
         assert_equal((np.shape(feature_crop), np.shape(label_crop)), ((height, width, 3), (height, width, 3)),
                      what=f"shapes of the crops for height={height}, width={width}")
     with checkpoint("the same window of the image and of the labels", 2):
+        if np.shape(label_crop) != (height, width, 3):
+            raise AssertionError("windows not compared: the label crop has the wrong shape")
         top, left = int(label_crop[0][0][0]), int(label_crop[0][0][1])
         assert_close(label_crop, label[top:top + height, left:left + width],
                      what="the label crop (a window of the labels)")
@@ -138,9 +140,9 @@ def test_finetune_net(student, rng):
     new = [param for param in got["params"] if not param["shared"]]
     with checkpoint("the features are pretrained_net's own Parameters", 1):
         if len(shared) != feature_count:
-            raise AssertionError(f"{len(shared)} of the net's parameters are pretrained_net's, expected all "
-                                 f"{feature_count} of its features: net.features = pretrained_net.features "
-                                 "(re-created or copied layers start from scratch)")
+            raise AssertionError(f"{len(shared)} of the net's parameters are pretrained_net's, expected exactly "
+                                 f"the {feature_count} of its features: net.features = pretrained_net.features "
+                                 "(re-created or copied layers start from scratch), and a new output layer")
     with checkpoint(f"a new, initialised output layer for {num_classes} classes", 1):
         assert_equal(got["output_shape"], expected["output_shape"], what="output shape")
         assert_equal([param["shape"] for param in new], output_shapes, what="shapes of the new parameters")
