@@ -131,17 +131,22 @@ def _assign_ground_truth(iou, iou_threshold):
     return assigned
 
 
-# Exercise 9.4.5
-def label_anchors(anchors, labels, iou_threshold=0.5):
-    """Greedy one-to-one assignment, then threshold assignment; offsets, masks and classes from it."""
-    anchors, labels = _as_numpy(anchors), _as_numpy(labels)
-    assigned = _assign_ground_truth(box_iou(anchors, labels[:, 1:]), iou_threshold)
+def _training_targets(anchors, labels, assigned):
+    """(offsets, mask, classes) of anchors given the index of each one's ground truth in labels (-1: none)."""
     positive = assigned >= 0
     truths = labels[np.maximum(assigned, 0)]
     mask = np.repeat(positive[:, None], 4, axis=1).astype(np.float64)
     offsets = np.where(mask > 0, anchor_offsets(anchors, np.where(mask > 0, truths[:, 1:], anchors)), 0)
     classes = np.where(positive, truths[:, 0] + 1, 0)
     return offsets, mask, classes
+
+
+# Exercise 9.4.5
+def label_anchors(anchors, labels, iou_threshold=0.5):
+    """Greedy one-to-one assignment, then threshold assignment; offsets, masks and classes from it."""
+    anchors, labels = _as_numpy(anchors), _as_numpy(labels)
+    assigned = _assign_ground_truth(box_iou(anchors, labels[:, 1:]), iou_threshold)
+    return _training_targets(anchors, labels, assigned)
 
 
 # Exercise 9.4.6

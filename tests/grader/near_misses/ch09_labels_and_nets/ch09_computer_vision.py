@@ -1,6 +1,6 @@
 """Near misses of chapter 9, part 2: augmentation, fine-tuning, anchor labelling, per-class NMS and the FCN."""
 from solved_ch09_computer_vision import *  # noqa: F401,F403
-from solved_ch09_computer_vision import _as_numpy
+from solved_ch09_computer_vision import _as_numpy, _training_targets, bilinear_kernel as _bilinear_kernel
 import numpy as np
 from gluoncv import model_zoo
 from mxnet import image, init, nd
@@ -43,12 +43,8 @@ def label_anchors(anchors, labels, iou_threshold=0.5):
     """Only the threshold stage: a ground truth that no anchor overlaps enough gets no anchor at all."""
     anchors, labels = _as_numpy(anchors), _as_numpy(labels)
     iou = box_iou(anchors, labels[:, 1:])
-    best = iou.argmax(axis=1)
-    positive = iou.max(axis=1) >= iou_threshold
-    truths = labels[best]
-    mask = np.repeat(positive[:, None], 4, axis=1).astype(np.float64)
-    offsets = np.where(mask > 0, anchor_offsets(anchors, np.where(mask > 0, truths[:, 1:], anchors)), 0)
-    return offsets, mask, np.where(positive, truths[:, 0] + 1, 0)
+    assigned = np.where(iou.max(axis=1) >= iou_threshold, iou.argmax(axis=1), -1)
+    return _training_targets(anchors, labels, assigned)
 
 
 def multiclass_nms(boxes, scores, class_ids, iou_threshold):
@@ -66,8 +62,5 @@ def fcn_head(num_classes):
 
 def bilinear_kernel(in_channels, out_channels, kernel_size):
     """The right filter, but on every channel pair (i, j), not only on (i, i)."""
-    factor = (kernel_size + 1) // 2
-    center = factor - 1 if kernel_size % 2 == 1 else factor - 0.5
-    og = np.ogrid[:kernel_size, :kernel_size]
-    filt = (1 - abs(og[0] - center) / factor) * (1 - abs(og[1] - center) / factor)
+    filt = _bilinear_kernel(1, 1, kernel_size)[0, 0].asnumpy()
     return nd.array(np.broadcast_to(filt, (in_channels, out_channels, kernel_size, kernel_size)))
