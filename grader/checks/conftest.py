@@ -1,4 +1,4 @@
-"""Fixtures for the check modules: the student's chapter module, a seeded rng, and the run's context."""
+"""Fixtures for the check modules: the student's chapter module, a seeded rng, and the run's context(s)."""
 import numpy as np
 import pytest
 
@@ -22,3 +22,18 @@ def rng(request):
 def ctx(request):
     """Marker for the run's --ctx; the child turns it into an mx.Context when passed to the student."""
     return ContextArg(grading_session(request.config).ctx)
+
+
+def device_specs(ctx):
+    """The devices of a multi-device exercise for the run's --ctx: cpu:0 and cpu:1 on the CPU (MXNet keeps
+    them apart like two devices), every visible GPU when the run is on a GPU."""
+    if ctx == "cpu":
+        return ["cpu:0", "cpu:1"]
+    from d2lzh.devices import num_gpus
+    return ["gpu:%d" % index for index in range(num_gpus())]
+
+
+@pytest.fixture
+def ctx_list(request):
+    """Markers for device_specs(--ctx); the child turns them into a list of mx.Context."""
+    return [ContextArg(spec) for spec in device_specs(grading_session(request.config).ctx)]
