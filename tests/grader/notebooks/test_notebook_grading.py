@@ -49,7 +49,7 @@ def test_notebooks_and_modules_get_the_same_points(tmp_path):
 
     assert outcomes(got, VARIANTS) == outcomes(expected, VARIANTS)
     assert {status for _, status, _ in outcomes(got, VARIANTS)} >= {"passed", "failed", "not_attempted", "error"}
-    broken = [r["message"] for r in got["exercises"] if r["chapter"] == "ch06_rnn"]
+    broken = [r["message"] for r in got["exercises"] if r["chapter"] == "ch06_rnn" and r["status"] != "skipped"]
     assert all(message.startswith("importing the module failed: code cell ") and "NameError" in message
                for message in broken), broken[0]
     assert got["notes"] == ["notebooks/ch07_optimization.ipynb: code cell 1 line 1: dropped an IPython magic "
