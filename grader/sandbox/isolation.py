@@ -95,16 +95,6 @@ def off(reason):
     return {layer: {"active": False, "reason": reason} for layer in LAYERS}
 
 
-def summary(layers):
-    """One line for the report: 'Isolated: user, filesystem, network, signals' and what is missing, why."""
-    active = [layer for layer in LAYERS if layers[layer]["active"]]
-    missing = ["%s (%s)" % (layer, layers[layer]["reason"]) for layer in LAYERS if not layers[layer]["active"]]
-    if not active:
-        reasons = sorted(set(layers[layer]["reason"] for layer in LAYERS))
-        return "Isolated: no (%s)" % "; ".join(reasons)
-    return "Isolated: %s%s" % (", ".join(active), "; not isolated: " + ", ".join(missing) if missing else "")
-
-
 # ==== grader side ==============================================================================
 
 def _try_unshare(flags):
@@ -231,6 +221,7 @@ def plan_isolation(root, sandbox_user="nobody"):
             plan.nested_user_namespace = refused is None and _try_unshare(syscalls.CLONE_NEWUSER) is None
     if plan.own_user_namespace or plan.nested_user_namespace:
         layers["signals"]["reason"] += ", at most %d processes" % limits.PROCESS_LIMIT
+    plan.layers = {layer: layers[layer] for layer in LAYERS}
     return plan
 
 
