@@ -6,9 +6,17 @@
   submissions and the network (``syscalls`` holds the Linux calls they need).
 - ``limits``: rlimits and prctl flags; ``processes``: leftover processes found in /proc, killed, reaped.
 """
-from grader.sandbox.child import describe_exception
-from grader.sandbox.client import (MARK_VARIABLE, ChapterSandbox, NotAttempted, StudentError, StudentModule,
-                                   StudentStatus, StudentTimeout, WrongType, close_all, probe_names)
-
 __all__ = ["ChapterSandbox", "StudentModule", "StudentStatus", "NotAttempted", "StudentError", "StudentTimeout",
            "WrongType", "MARK_VARIABLE", "close_all", "probe_names", "describe_exception"]
+
+
+def __getattr__(name):
+    """Import the client (or the child) on first use: the child, started as ``python -m grader.sandbox``, must
+    not import numpy (grader.protocol does) before it enters isolation, as numpy starts threads."""
+    if name == "describe_exception":
+        from grader.sandbox.child import describe_exception
+        return describe_exception
+    if name in __all__:
+        from grader.sandbox import client
+        return getattr(client, name)
+    raise AttributeError("module 'grader.sandbox' has no attribute %r" % name)

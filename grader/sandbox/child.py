@@ -5,6 +5,8 @@ process as well as after an exec: enter the isolation plan (before any thread ex
 resources, import mxnet and the student module, then answer queries (read a constant, call a
 function, run a probe from grader.probes) with plain data over a dedicated pipe until the grader
 closes it. ``child_main(argv)`` only parses the command line.
+
+grader.protocol is imported only once isolation is entered: it imports numpy, which starts threads.
 """
 import argparse
 import faulthandler
@@ -15,7 +17,6 @@ import signal
 import sys
 import traceback
 
-from grader import protocol
 from grader.notebooks import cells as notebook_cells  # notebook hook: cells (In [7]) are the student's frames
 from grader.sandbox import isolation, limits
 
@@ -60,6 +61,7 @@ def _import_student(folder, module_name):
 
 def _resolve(value, mx):
     """Turn nd(...) and ctx markers (also inside lists, tuples, dicts) into NDArrays and Contexts."""
+    from grader import protocol
     if isinstance(value, protocol.NDArg):
         return mx.nd.array(value.array, dtype=value.dtype)
     if isinstance(value, protocol.ContextArg):
@@ -81,6 +83,7 @@ def _seed_everything(seed, np, mx):
 
 def _run_query(module, request, folder, np, mx):
     """Answer one request as a reply dict (kind 'reply' with a status, and an encoded value if ok)."""
+    from grader import protocol
     name = request["name"]
     target = getattr(module, name, protocol.Unsupported)
     if target is protocol.Unsupported:
@@ -123,6 +126,7 @@ def serve(folder, module, request_fd, reply_fd, memory_mb, plan=None):
     faulthandler.enable()
     import numpy as np
     import mxnet as mx
+    from grader import protocol
     import grader.probes  # noqa: F401  (imported before student code could shadow the package)
     protocol.send_reply(reply_fd, {"kind": "loaded"})
     try:

@@ -3,7 +3,7 @@ import ctypes
 import resource
 
 LOG_LIMIT_BYTES = 64 << 20  # RLIMIT_FSIZE: a student printing forever is stopped, not the disk filled
-PROCESS_LIMIT = 512  # RLIMIT_NPROC inside a child's own user namespace: mxnet's threads count, a fork bomb stops
+PROCESS_LIMIT = 128  # RLIMIT_NPROC inside a child's own user namespace: mxnet's threads count, a fork bomb stops
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 1, 4, 38
 PR_SET_CHILD_SUBREAPER, PR_GET_CHILD_SUBREAPER = 36, 37
 

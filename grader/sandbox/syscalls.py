@@ -43,8 +43,11 @@ def mount(source, target, fstype=None, flags=0, data=None):
 
 
 def bind(source, target, readonly=True):
-    """Bind source (a file or folder) onto target, read-only unless asked otherwise."""
-    mount(source, target, None, MS_BIND)
+    """Bind source (a file or folder, with the mounts below it) onto target, read-only unless asked otherwise.
+
+    Only source's own mount becomes read-only; those below it keep their flags (such as /sys/fs/cgroup).
+    """
+    mount(source, target, None, MS_BIND | MS_REC)
     if readonly:
         kept = 0
         flags = os.statvfs(target).f_flag

@@ -1,0 +1,31 @@
+"""Write into grader/, the checkout, another submission's folder and the --output path.
+
+Every write must fail; one that works is reported as an error (and the test looks for the files)."""
+import json
+import os
+
+import grader
+from solved_ch02_preliminaries import *  # noqa: F401,F403
+from solved_ch02_preliminaries import sum_and_norm as _mine
+
+MARK = "attack_was_here"
+
+
+def _targets():
+    targets = json.loads(os.environ.get("SCENARIO_TARGETS", "{}"))
+    return [os.path.join(os.path.dirname(grader.__file__), MARK), os.path.join(targets.get("checkout", "/"), MARK),
+            os.path.join(targets.get("other_submission", "/"), MARK), os.environ.get("SCENARIO_OUTPUT", MARK)]
+
+
+def sum_and_norm(X):
+    written = []
+    for path in _targets():
+        try:
+            with open(path, "w") as stream:
+                stream.write("graded by the student")
+            written.append(path)
+        except OSError:
+            continue
+    if written:
+        raise RuntimeError("the attack worked: wrote %s" % ", ".join(written))
+    return _mine(X)
