@@ -34,7 +34,8 @@ from grader.sandbox.limits import PR_GET_CHILD_SUBREAPER, PR_SET_CHILD_SUBREAPER
 
 STARTUP_TIMEOUT = 300.0  # seconds for a child to import mxnet before the student's module is loaded
 MARK_VARIABLE = "D2LZH_GRADER_SANDBOX"  # environment variable naming the child a process descends from
-REAP_SECONDS = 2.0  # how long close() waits for killed leftovers to die and be reaped
+REAP_SECONDS = 10.0  # at most, how long close() waits for killed leftovers to die and be reaped (a PID
+# namespace with many processes takes a while to empty under load)
 GRADER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 

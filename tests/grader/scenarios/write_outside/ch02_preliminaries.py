@@ -1,6 +1,7 @@
 """Write into grader/, the checkout, another submission's folder and the --output path.
 
-Every write must fail; one that works is reported as an error (and the test looks for the files)."""
+The test checks that none of these files appeared and that the report is the grader's. (A write may
+seem to work when it lands in the child's private /tmp, so the module cannot tell on its own.)"""
 import json
 import os
 
@@ -18,14 +19,10 @@ def _targets():
 
 
 def sum_and_norm(X):
-    written = []
     for path in _targets():
         try:
             with open(path, "w") as stream:
                 stream.write("graded by the student")
-            written.append(path)
         except OSError:
             continue
-    if written:
-        raise RuntimeError("the attack worked: wrote %s" % ", ".join(written))
     return _mine(X)
