@@ -124,7 +124,8 @@ HTML_FEEDBACK = ('<tr><td></td><td colspan="2" style="padding:0 4px 6px">$messag
 HTML_MESSAGE = '<pre style="margin:2px 0;white-space:pre-wrap;font-size:90%">$text</pre>'
 HTML_HINT = '<div style="color:#57606a;font-size:90%">hint: $text</div>'
 HTML_TABLE = ('<div class="d2lzh-grader"><table style="border-collapse:collapse">\n$chapters</table>\n'
-              '$notes$isolation<p><b>Total $points points</b> ($counts) in $duration s; reproduce with --seed $seed</p></div>\n')
+              '$notes$isolation<p><b>Total $points points</b> ($counts) in $duration s; '
+              'reproduce with --seed $seed</p></div>\n')
 HTML_NOTE = '<p style="color:#57606a;margin:2px 0">$text</p>\n'
 HTML_PAGE = """<!DOCTYPE html>
 <html lang="en">

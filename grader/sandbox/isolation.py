@@ -101,13 +101,12 @@ def _try_unshare(flags):
     """None if a forked process may unshare(flags) here, else the reason it may not."""
     pid = os.fork()
     if pid == 0:
+        code = 0
         try:
             syscalls.unshare(flags)
-            os._exit(0)
         except OSError as exc:
-            os._exit(min(exc.errno or 1, 255))
-        finally:
-            os._exit(255)
+            code = min(exc.errno or 1, 255)
+        os._exit(code)
     _, status = os.waitpid(pid, 0)
     code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 255
     return None if code == 0 else "unshare: %s" % os.strerror(code)
@@ -153,11 +152,13 @@ def _package_folder(name):
 
 
 def _python_folders():
-    """Folders Python and its packages live in: the install, the virtual environment, site-packages, sys.path."""
+    """Folders Python and its packages live in: the install, the virtual environment, site-packages.
+
+    Not every sys.path entry: ``python -m grader`` puts the current folder there, maybe a checkout.
+    """
     folders = [sys.base_prefix, sys.base_exec_prefix, sys.prefix, sys.exec_prefix,
                os.path.dirname(os.path.realpath(sys.executable))]
-    folders += site.getsitepackages() + [site.getusersitepackages()] + sys.path
-    return folders
+    return folders + site.getsitepackages() + [site.getusersitepackages()]
 
 
 def _data_folders():
