@@ -114,8 +114,6 @@ def _try_unshare(flags):
 
 def _namespaces_refused(as_root):
     """None when this machine gives a child its mount, network and PID namespaces, else why not."""
-    if not sys.platform.startswith("linux"):
-        return "needs Linux namespaces, not %s" % sys.platform
     if syscalls.PIVOT_ROOT_NUMBERS.get(os.uname().machine) is None:
         return "pivot_root is not known on %s" % os.uname().machine
     flags = syscalls.CLONE_NEWNS | syscalls.CLONE_NEWNET | syscalls.CLONE_NEWPID
@@ -180,8 +178,8 @@ def bound_folders():
         if project and (_inside(project, folder) or (_inside(folder, project) and not any(
                 _inside(folder, allowed) for allowed in inside_allowed))):
             continue  # the checkout itself, a folder above it, or a part of it other than the venv and d2lzh
-        if _inside(GRADER_DIR, folder) and folder != os.path.dirname(GRADER_DIR):
-            continue  # inside the grader package: its child-side files are bound one by one
+        if _inside(folder, GRADER_DIR):
+            continue  # inside the grader package: its child-side files are bound one by one (_build_root)
         chosen.append(folder)
     kept = []
     for folder in sorted(set(chosen), key=lambda path: (path.count(os.sep), path)):
@@ -191,9 +189,22 @@ def bound_folders():
     return kept
 
 
+def _sandbox_account(name):
+    """(the passwd entry of user name, None), or (None, why it cannot be the sandbox user)."""
+    try:
+        entry = pwd.getpwnam(name)
+    except KeyError:
+        return None, "there is no user %r (--sandbox-user)" % name
+    if entry.pw_uid == 0:
+        return None, "--sandbox-user %s is root" % name
+    return entry, None
+
+
 def plan_isolation(root, sandbox_user="nobody"):
     """The IsolationPlan of this machine for children whose file system is mounted on the folder root."""
-    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if not sys.platform.startswith("linux"):
+        return IsolationPlan(off("needs Linux namespaces, not %s" % sys.platform))
+    as_root = os.geteuid() == 0
     refused = _namespaces_refused(as_root)
     namespace_layer = {"active": refused is None, "reason": refused or ""}
     layers = {"filesystem": dict(namespace_layer), "network": dict(namespace_layer),
@@ -211,14 +222,11 @@ def plan_isolation(root, sandbox_user="nobody"):
         layers["user"] = {"active": refused is None,
                           "reason": "a user namespace of its own" if refused is None else refused}
     else:
-        try:
-            entry = pwd.getpwnam(sandbox_user)
-        except KeyError:
-            layers["user"] = {"active": False, "reason": "there is no user %r (--sandbox-user)" % sandbox_user}
-        else:
+        entry, refused_user = _sandbox_account(sandbox_user)
+        layers["user"] = {"active": entry is not None, "reason": refused_user or (
+            "runs as %s (uid %d), no groups, no capabilities" % (sandbox_user, entry.pw_uid))}
+        if entry is not None:
             plan.uid, plan.gid = entry.pw_uid, entry.pw_gid
-            layers["user"] = {"active": True, "reason": "runs as %s (uid %d), no groups, no capabilities"
-                              % (sandbox_user, entry.pw_uid)}
             plan.nested_user_namespace = refused is None and _try_unshare(syscalls.CLONE_NEWUSER) is None
     if plan.own_user_namespace or plan.nested_user_namespace:
         layers["signals"]["reason"] += ", at most %d processes" % limits.PROCESS_LIMIT
@@ -232,11 +240,10 @@ def _link_target_inside(path, folders):
     return real if any(_inside(real, os.path.realpath(folder)) for folder in folders) else None
 
 
-def copy_submission(folder, target, allowed, owner=None):
-    """Copy folder into target (made here) for a child to read; links are followed only into allowed.
+def copy_submission(folder, target, allowed):
+    """Copy folder into target (made here), readable by everyone; links are followed only into allowed.
 
     A link that leads anywhere else (another student's files, the answers) is left out.
-    owner: (uid, gid) that is to own the copy, or None.
     """
     os.makedirs(target)
     for entry in sorted(os.listdir(folder)):
@@ -246,15 +253,11 @@ def copy_submission(folder, target, allowed, owner=None):
             if source is None:
                 continue
         if os.path.isdir(source):
-            copy_submission(source, destination, allowed, owner)
+            copy_submission(source, destination, allowed)
         elif os.path.isfile(source):
             shutil.copyfile(source, destination)
             os.chmod(destination, 0o644)
-            if owner:
-                os.chown(destination, *owner)
     os.chmod(target, 0o755)
-    if owner:
-        os.chown(target, *owner)
 
 
 # ==== child side ==============================================================================

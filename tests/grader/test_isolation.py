@@ -90,3 +90,11 @@ def test_an_isolated_child_sees_only_what_it_needs(tmp_path):
     assert "solutions" not in seen["checkout"] and "exercises" not in seen["checkout"]
     assert "checks" not in seen["grader"] and "runner.py" not in seen["grader"]
     assert "protocol.py" in seen["grader"]
+
+
+@pytest.mark.skipif(not LINUX_NAMESPACES or os.geteuid() != 0, reason="a sandbox user is chosen only as root")
+@pytest.mark.parametrize("user, reason", [("root", "is root"), ("no-such-user", "there is no user 'no-such-user'")])
+def test_a_sandbox_user_that_cannot_be_one_leaves_the_user_layer_off(user, reason):
+    plan = isolation.plan_isolation("/nowhere", user)
+    assert not plan.layers["user"]["active"] and reason in plan.layers["user"]["reason"]
+    assert plan.uid is None and plan.layers["filesystem"]["active"]
