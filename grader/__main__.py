@@ -58,7 +58,7 @@ def build_parser():
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--solutions", action="store_const", dest="folder", const="solutions",
                        help="grade ./solutions instead of ./exercises")
-    where.add_argument("--submission", dest="folder", metavar="PATH",
+    where.add_argument("--submission", metavar="PATH",
                        help="grade the chapter modules (chNN_*.py or chNN_*.ipynb) in PATH")
     parser.set_defaults(folder="exercises")
     parser.add_argument("--format", choices=FORMATS, default="table", help="report format (default: table)")
@@ -113,9 +113,10 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, _interrupt)
     show = progress_line(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     try:
-        report = grade(args.folder, args.select, ctx=args.ctx, timeout=args.timeout,
+        isolate = True if args.submission and args.isolate is None else args.isolate  # a --submission: always
+        report = grade(args.submission or args.folder, args.select, ctx=args.ctx, timeout=args.timeout,
                        memory_mb=args.memory_mb, seed=args.seed, progress=show, slow=args.slow,
-                       isolate=args.isolate, require_isolation=args.require_isolation,
+                       isolate=isolate, require_isolation=args.require_isolation,
                        sandbox_user=args.sandbox_user)
         text = render(report, args.format)
         if args.quiet and args.format == "table":

@@ -328,7 +328,8 @@ def grade(exercises_dir="exercises", select=(), ctx=DEFAULT_CTX, timeout=DEFAULT
     memory_mb: cap on each child's memory. seed: reproduce a run (default: a fresh random seed).
     progress: called as progress(result, done, total) after each exercise.
     isolate: run the student's code isolated (grader.sandbox.isolation): True, False, or None (automatic:
-    every folder but the project's own exercises/ and solutions/). require_isolation: a usage error
+    every folder but the project's own exercises/ and solutions/ and ./exercises; the command line
+    isolates every --submission). require_isolation: a usage error
     when a layer is missing, before anything is graded. sandbox_user: whom the code runs as when root.
     """
     started = time.monotonic()

@@ -3,4 +3,5 @@ import sys
 
 from grader.sandbox.child import child_main
 
-sys.exit(child_main())
+if __name__ == "__main__":
+    sys.exit(child_main())

@@ -119,9 +119,9 @@ def _run_query(module, request, folder, np, mx):
 def serve(folder, module, request_fd, reply_fd, memory_mb, plan=None):
     """Enter plan (an IsolationPlan, or None), limit resources, import mxnet and the student module, answer queries."""
     limits.prctl(limits.PR_SET_PDEATHSIG, signal.SIGKILL)  # no child outlives a killed grader
+    limits.limit_resources(memory_mb)  # before isolation's fork: no core dump of the process that waits outside
     if plan is not None:
         isolation.enter(plan)
-    limits.limit_resources(memory_mb)
     limits.prctl(limits.PR_SET_CHILD_SUBREAPER, 1)  # the student's orphans stay below this child
     faulthandler.enable()
     import numpy as np

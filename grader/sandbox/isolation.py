@@ -303,6 +303,9 @@ def _build_root(plan):
     root = plan.root
     syscalls.mount(None, "/", None, syscalls.MS_REC | syscalls.MS_PRIVATE)
     syscalls.mount("tmpfs", root, "tmpfs", syscalls.MS_NOSUID | syscalls.MS_NODEV, "mode=755")
+    for path in ("/tmp", "/dev/shm"):  # first: what is bound below /tmp (data, the submission) goes on top
+        os.makedirs(root + path)
+        syscalls.mount("tmpfs", root + path, "tmpfs", syscalls.MS_NOSUID | syscalls.MS_NODEV, "mode=1777," + TMP_SIZE)
     for path in plan.binds:
         _bind_here(root, path)
     grader_dir = root + GRADER_DIR
@@ -315,9 +318,6 @@ def _build_root(plan):
     for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
                          ("stderr", "/proc/self/fd/2")):
         os.symlink(target, os.path.join(root, "dev", name))
-    for path, options in (("/dev/shm", "mode=1777," + TMP_SIZE), ("/tmp", "mode=1777," + TMP_SIZE)):
-        os.makedirs(root + path, exist_ok=True)
-        syscalls.mount("tmpfs", root + path, "tmpfs", syscalls.MS_NOSUID | syscalls.MS_NODEV, options)
     os.makedirs(root + "/proc")
     syscalls.mount("proc", root + "/proc", "proc", syscalls.MS_NOSUID | syscalls.MS_NODEV | syscalls.MS_NOEXEC)
     for path in plan.folders:
