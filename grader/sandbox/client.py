@@ -29,11 +29,11 @@ import weakref
 
 from grader import protocol
 from grader.sandbox import processes
+from grader.sandbox.processes import MARK_VARIABLE
 from grader.sandbox.child import MESSAGE_LIMIT
 from grader.sandbox.limits import PR_GET_CHILD_SUBREAPER, PR_SET_CHILD_SUBREAPER, prctl
 
 STARTUP_TIMEOUT = 300.0  # seconds for a child to import mxnet before the student's module is loaded
-MARK_VARIABLE = "D2LZH_GRADER_SANDBOX"  # environment variable naming the child a process descends from
 REAP_SECONDS = 60.0  # at most, how long close() waits for killed leftovers to die and be reaped (a PID
 # namespace of a fork bomb can take many seconds to empty under load; close() returns as soon as it is)
 GRADER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
