@@ -129,6 +129,11 @@ class GradingSession:
         self.ctx, self.seed, self.progress, self.slow = ctx, seed, progress, slow
         self.timeout = timeout
         self.unreadable = submission.unreadable  # chapter -> why its notebook costs all its exercises
+        self.shared = os.path.join(workdir, "shared")  # what checks pass to the student's code (data sets)
+        os.mkdir(self.shared)
+        os.chmod(self.shared, 0o755)
+        if plan is not None:
+            plan.binds = plan.binds + [self.shared]
         self.sandboxes = {chapter: ChapterSandbox(submission.folder, chapter, timeout, memory_mb, workdir, plan)
                           for chapter in selection}
         for chapter, notebook in submission.notebooks.items():
@@ -148,6 +153,12 @@ class GradingSession:
         seeds = (derive_seed(self.seed, exercise_id, "child", n) for n in range(1 << 30))
         timeout = self.timeout * SLOW_TIMEOUT_FACTOR if item.nodeid in self.slow_items else None
         return StudentModule(self.sandboxes[chapter], seeds, timeout)
+
+    def shared_folder(self):
+        """A fresh folder, readable by everyone, inside the one every child of this run sees (read-only)."""
+        folder = tempfile.mkdtemp(dir=self.shared)
+        os.chmod(folder, 0o755)
+        return folder
 
     def check_seed(self, item):
         """The seed of the ``rng`` fixture for item's exercise."""
