@@ -1,17 +1,20 @@
-"""Wall time of ``python -m grader --solutions`` and of the stubs run, against N x ``python -c "import mxnet"``.
+"""Wall time of ``python -m grader --solutions`` and of the stubs run, against N x ``python -c "import mxnet"``,
+and what isolation costs: ``--submission`` of a copy of solutions/, isolated and with --no-isolation.
 
 N is the number of chapter modules: the grader starts one child per chapter, each importing
 mxnet, plus its own process; the target is a solutions run under 2x (N imports + the checks).
 The children start together so their imports overlap, so on a machine with free cores the run
-can come in under N imports. Each figure is the median of --repeats runs, interleaved so that
-load from other processes hits them alike.
+can come in under N imports; isolation's target is at most +10% on --submission. Each figure is
+the median of --repeats runs, interleaved so that load from other processes hits them alike.
 Run: ``python bench/grader.py [--repeats N]``.
 """
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -35,21 +38,33 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=3, help="runs of each command (default: 3)")
     args = parser.parse_args(argv)
     chapters = len([name for name in os.listdir(os.path.join(REPO, "solutions")) if name.startswith("ch")])
+    scratch = tempfile.mkdtemp(prefix="bench-grader-")
+    submission = os.path.join(scratch, "submission")
+    shutil.copytree(os.path.join(REPO, "solutions"), submission)
+    graded = [sys.executable, "-m", "grader", "--submission", submission, "-q"]
     commands = {  # name: (command, the exit code a correct run ends with)
         "import mxnet": ([sys.executable, "-c", "import mxnet"], 0),
         "grader --solutions": ([sys.executable, "-m", "grader", "--solutions", "-q"], 0),
         "grader (stubs)": ([sys.executable, "-m", "grader", "-q"], 1),
+        "--submission": (graded, 0),
+        "--submission --no-isolation": (graded + ["--no-isolation"], 0),
     }
     times = {name: [] for name in commands}
-    for _ in range(args.repeats):
-        for name, (command, exit_code) in commands.items():
-            times[name].append(wall_time(command, exit_code))
+    try:
+        for _ in range(args.repeats):
+            for name, (command, exit_code) in commands.items():
+                times[name].append(wall_time(command, exit_code))
+    finally:
+        shutil.rmtree(scratch)
     medians = {name: statistics.median(values) for name, values in times.items()}
     baseline = chapters * medians["import mxnet"]
     print("one `import mxnet`: %.2f s; %d chapter modules: N x import = %.2f s" % (
         medians["import mxnet"], chapters, baseline))
     for name in ("grader --solutions", "grader (stubs)"):
         print("%-20s %6.2f s   %.2f x (N x import mxnet)" % (name, medians[name], medians[name] / baseline))
+    isolated, plain = medians["--submission"], medians["--submission --no-isolation"]
+    print("--submission isolated %.2f s, --no-isolation %.2f s: isolation adds %+.1f%% (target: at most +10%%)"
+          % (isolated, plain, 100.0 * (isolated / plain - 1)))
 
 
 if __name__ == "__main__":

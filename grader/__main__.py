@@ -6,8 +6,8 @@ import sys
 import traceback
 
 from grader.report import FORMATS, render, write_atomically
-from grader.runner import (DEFAULT_CTX, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, SLOW_TIMEOUT_FACTOR, GraderUsageError,
-                           grade)
+from grader.runner import (DEFAULT_CTX, DEFAULT_MEMORY_MB, DEFAULT_SANDBOX_USER, DEFAULT_TIMEOUT, SLOW_TIMEOUT_FACTOR,
+                           GraderUsageError, grade)
 
 EXIT_ALL_PASSED, EXIT_NOT_ALL_PASSED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -21,7 +21,8 @@ Grade your exercise modules and tell you, per exercise, what passed, what failed
 and what you have not tried yet (with a hint).
 
 Your code runs in a separate process per chapter module, so a crash, an endless loop or a
-syntax error in one chapter costs only that chapter's exercises.
+syntax error in one chapter costs only that chapter's exercises. A --submission is graded
+isolated: its code cannot see the answers, the grader or other files, nor use the network.
 """
 
 EPILOG = """\
@@ -31,6 +32,7 @@ examples:
   python -m grader ch03.linreg ch05     one exercise of chapter 3, and all of chapter 5
   python -m grader --solutions          grade the model solutions (they all pass)
   python -m grader --submission ~/hw    grade the chapter modules (or notebooks) in ~/hw
+  python -m grader --submission ~/hw --require-isolation   refuse to grade unless fully isolated
   python -m grader --format json --output results.json
   python -m grader --format html --output report.html
   python -m grader notebooks            write exercises/chNN_*.ipynb, one notebook per chapter
@@ -56,7 +58,7 @@ def build_parser():
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--solutions", action="store_const", dest="folder", const="solutions",
                        help="grade ./solutions instead of ./exercises")
-    where.add_argument("--submission", dest="folder", metavar="PATH",
+    where.add_argument("--submission", metavar="PATH",
                        help="grade the chapter modules (chNN_*.py or chNN_*.ipynb) in PATH")
     parser.set_defaults(folder="exercises")
     parser.add_argument("--format", choices=FORMATS, default="table", help="report format (default: table)")
@@ -70,6 +72,13 @@ def build_parser():
     parser.add_argument("--seed", type=int, help="reproduce a run: the seed its table footer printed")
     parser.add_argument("--slow", action="store_true", help="also grade the slow exercises that train a model "
                         "(skipped otherwise; their queries get %d times --timeout)" % SLOW_TIMEOUT_FACTOR)
+    isolation = parser.add_mutually_exclusive_group()
+    isolation.add_argument("--require-isolation", action="store_true",
+                           help="exit with code 2 before grading if a layer of isolation is not available")
+    isolation.add_argument("--no-isolation", dest="isolate", action="store_const", const=False,
+                           help="run a submission's code without isolation (trusted code only)")
+    parser.add_argument("--sandbox-user", default=DEFAULT_SANDBOX_USER, metavar="NAME",
+                        help="the user a submission's code runs as when the grader is root (default: %(default)s)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress line; the table shows totals only")
     return parser
 
@@ -104,8 +113,11 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, _interrupt)
     show = progress_line(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     try:
-        report = grade(args.folder, args.select, ctx=args.ctx, timeout=args.timeout,
-                       memory_mb=args.memory_mb, seed=args.seed, progress=show, slow=args.slow)
+        isolate = True if args.submission and args.isolate is None else args.isolate  # a --submission: always
+        report = grade(args.submission or args.folder, args.select, ctx=args.ctx, timeout=args.timeout,
+                       memory_mb=args.memory_mb, seed=args.seed, progress=show, slow=args.slow,
+                       isolate=isolate, require_isolation=args.require_isolation,
+                       sandbox_user=args.sandbox_user)
         text = render(report, args.format)
         if args.quiet and args.format == "table":
             text = text.splitlines()[-1] + "\n"

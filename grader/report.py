@@ -40,6 +40,7 @@ def table(report):
                 if result.hint and result.status != SKIPPED:
                     lines.append("      hint: " + result.hint)
     lines.extend("note: " + note for note in report.notes)
+    lines.extend([report.isolation_line()] if report.isolation else [])
     lines.append("")
     lines.append("Total %s points (%s) in %.1f s; reproduce with --seed %s"
                  % (_points(report.score, report.max_score), _counts(report.exercises) or "nothing graded",
@@ -122,9 +123,10 @@ HTML_EXERCISE = ('<tr><td style="padding:2px 4px"><span style="color:#fff;backgr
 HTML_FEEDBACK = ('<tr><td></td><td colspan="2" style="padding:0 4px 6px">$message$hint</td></tr>\n')
 HTML_MESSAGE = '<pre style="margin:2px 0;white-space:pre-wrap;font-size:90%">$text</pre>'
 HTML_HINT = '<div style="color:#57606a;font-size:90%">hint: $text</div>'
-HTML_TABLE = ('<div class="d2lzh-grader"><table style="border-collapse:collapse">\n$chapters</table>\n$notes'
-              '<p><b>Total $points points</b> ($counts) in $duration s; reproduce with --seed $seed</p></div>\n')
-HTML_NOTE = '<p style="color:#57606a;margin:2px 0">note: $text</p>\n'
+HTML_TABLE = ('<div class="d2lzh-grader"><table style="border-collapse:collapse">\n$chapters</table>\n'
+              '$notes$isolation<p><b>Total $points points</b> ($counts) in $duration s; '
+              'reproduce with --seed $seed</p></div>\n')
+HTML_NOTE = '<p style="color:#57606a;margin:2px 0">$text</p>\n'
 HTML_PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -166,7 +168,8 @@ def html_table(report):
               rows=Markup("".join(_html_exercise(result) for result in results)))
         for chapter, results in report.chapters())
     return _fill(HTML_TABLE, chapters=Markup(chapters), points=_points(report.score, report.max_score),
-                 notes=Markup("".join(_fill(HTML_NOTE, text=note) for note in report.notes)),
+                 notes=Markup("".join(_fill(HTML_NOTE, text="note: " + note) for note in report.notes)),
+                 isolation=_fill(HTML_NOTE, text=report.isolation_line()) if report.isolation else Markup(),
                  counts=_counts(report.exercises) or "nothing graded", duration="%.1f" % report.duration_s,
                  seed=report.seed)
 

@@ -22,7 +22,7 @@ import pytest
 from grader import checking
 from grader.notebooks.convert import prepare_submission
 from grader.results import ERROR, FAILED, NOT_ATTEMPTED, PASSED, SKIPPED, TIMEOUT, ExerciseResult, GradeReport
-from grader.sandbox import ChapterSandbox, StudentModule
+from grader.sandbox import ChapterSandbox, StudentModule, isolation
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MEMORY_MB = 4096
@@ -31,6 +31,8 @@ DEFAULT_CTX = "cpu"
 SLOW_TIMEOUT_FACTOR = 10  # the queries of a slow (training) exercise get this many times --timeout
 SKIPPED_MESSAGE = "skipped (slow, run with --slow)"
 CHECKS_DIR = Path(__file__).resolve().parent / "checks"
+PROJECT_DIR = CHECKS_DIR.parents[1]
+DEFAULT_SANDBOX_USER = "nobody"
 SESSION_KEY = pytest.StashKey()
 
 
@@ -121,12 +123,18 @@ def exercises_declared(path):
 class GradingSession:
     """The pytest plugin of one grading run: selection, sandboxes, seeds and the results."""
 
-    def __init__(self, submission, selection, paths, ctx, timeout, memory_mb, seed, progress, workdir, slow=False):
+    def __init__(self, submission, selection, paths, ctx, timeout, memory_mb, seed, progress, workdir, slow=False,
+                 plan=None):
         self.selection, self.paths = selection, paths
         self.ctx, self.seed, self.progress, self.slow = ctx, seed, progress, slow
         self.timeout = timeout
         self.unreadable = submission.unreadable  # chapter -> why its notebook costs all its exercises
-        self.sandboxes = {chapter: ChapterSandbox(submission.folder, chapter, timeout, memory_mb, workdir)
+        self.shared = os.path.join(workdir, "shared")  # what checks pass to the student's code (data sets)
+        os.mkdir(self.shared)
+        os.chmod(self.shared, 0o755)
+        if plan is not None:
+            plan.binds = plan.binds + [self.shared]
+        self.sandboxes = {chapter: ChapterSandbox(submission.folder, chapter, timeout, memory_mb, workdir, plan)
                           for chapter in selection}
         for chapter, notebook in submission.notebooks.items():
             self.sandboxes[chapter].path = notebook  # messages name the notebook, not the generated module
@@ -145,6 +153,12 @@ class GradingSession:
         seeds = (derive_seed(self.seed, exercise_id, "child", n) for n in range(1 << 30))
         timeout = self.timeout * SLOW_TIMEOUT_FACTOR if item.nodeid in self.slow_items else None
         return StudentModule(self.sandboxes[chapter], seeds, timeout)
+
+    def shared_folder(self):
+        """A fresh folder, readable by everyone, inside the one every child of this run sees (read-only)."""
+        folder = tempfile.mkdtemp(dir=self.shared)
+        os.chmod(folder, 0o755)
+        return folder
 
     def check_seed(self, item):
         """The seed of the ``rng`` fixture for item's exercise."""
@@ -291,8 +305,32 @@ def _run_pytest(session, paths):
         raise RuntimeError("pytest could not run the checks (exit code %s)" % code)
 
 
+def trusted_folder(folder):
+    """Whether folder is the project's own exercises/ or solutions/ (or ./exercises): graded without isolation."""
+    trusted = [PROJECT_DIR / "exercises", PROJECT_DIR / "solutions", Path("exercises")]
+    return any(Path(folder).resolve() == path.resolve() for path in trusted)
+
+
+def isolation_plan(folder, workdir, isolate, require_isolation, sandbox_user):
+    """(IsolationPlan or None, the layers for the report) for grading folder; GraderUsageError when a required
+    layer is missing. isolate None: isolate unless folder is trusted (trusted_folder)."""
+    if isolate is False and require_isolation:
+        raise GraderUsageError("--require-isolation and --no-isolation contradict each other")
+    if isolate is False:
+        return None, isolation.off("turned off (--no-isolation)")
+    if isolate is None and not require_isolation and trusted_folder(folder):
+        return None, isolation.off("not needed for the project's own exercises and solutions")
+    root = os.path.join(workdir, "root")
+    os.mkdir(root)
+    plan = isolation.plan_isolation(root, sandbox_user)
+    if require_isolation and not plan.complete:
+        raise GraderUsageError("--require-isolation: this machine cannot isolate %s" % "; ".join(plan.missing()))
+    return plan, plan.layers
+
+
 def grade(exercises_dir="exercises", select=(), ctx=DEFAULT_CTX, timeout=DEFAULT_TIMEOUT,
-          memory_mb=DEFAULT_MEMORY_MB, seed=None, progress=None, checks_dir=CHECKS_DIR, slow=False):
+          memory_mb=DEFAULT_MEMORY_MB, seed=None, progress=None, checks_dir=CHECKS_DIR, slow=False,
+          isolate=None, require_isolation=False, sandbox_user=DEFAULT_SANDBOX_USER):
     """Grade the chapter modules (or notebooks) in exercises_dir and return a GradeReport.
 
     select: chapters or exercises ('ch03', 'ch03.linreg', 'ch03_deep_learning_basics'); empty = all.
@@ -300,6 +338,10 @@ def grade(exercises_dir="exercises", select=(), ctx=DEFAULT_CTX, timeout=DEFAULT
     slow: also grade the slow (training) exercises, else report them as skipped.
     memory_mb: cap on each child's memory. seed: reproduce a run (default: a fresh random seed).
     progress: called as progress(result, done, total) after each exercise.
+    isolate: run the student's code isolated (grader.sandbox.isolation): True, False, or None (automatic:
+    every folder but the project's own exercises/ and solutions/ and ./exercises; the command line
+    isolates every --submission). require_isolation: a usage error
+    when a layer is missing, before anything is graded. sandbox_user: whom the code runs as when root.
     """
     started = time.monotonic()
     if memory_mb < MIN_MEMORY_MB:
@@ -315,16 +357,21 @@ def grade(exercises_dir="exercises", select=(), ctx=DEFAULT_CTX, timeout=DEFAULT
     selection = parse_selection(list(select), list(chapters))
     run_seed = secrets.randbits(32) if seed is None else int(seed)
     with tempfile.TemporaryDirectory(prefix="grader-") as workdir:
+        plan, layers = isolation_plan(folder, workdir, isolate, require_isolation, sandbox_user)
         submission = prepare_submission(folder, selection, workdir)
+        if plan is not None:  # the child reads a copy, made of the submission's own files only
+            copy = os.path.join(workdir, "submission", os.path.basename(os.path.abspath(str(folder))))
+            isolation.copy_submission(submission.folder, copy, [str(folder), submission.folder])
+            submission.folder = copy
         session = GradingSession(submission, selection, chapters, normalise_ctx(ctx), timeout, memory_mb,
-                                 run_seed, progress, workdir, slow)
+                                 run_seed, progress, workdir, slow, plan)
         try:
             _run_pytest(session, [chapters[chapter] for chapter in selection])
         finally:
             session.close()
     order = list(chapters)
     results = sorted(session.results, key=lambda result: order.index(result.chapter))
-    return GradeReport(results, time.monotonic() - started, run_seed, submission.notes)
+    return GradeReport(results, time.monotonic() - started, run_seed, submission.notes, layers)
 
 
 def grading_session(config):

@@ -1,4 +1,7 @@
-"""Fixtures for the check modules: the student's chapter module, a seeded rng, and the run's context(s)."""
+"""Fixtures for the check modules: the student's chapter module, a seeded rng, the run's context(s), and a
+folder the student's code can read."""
+import shutil
+
 import numpy as np
 import pytest
 
@@ -22,6 +25,15 @@ def rng(request):
 def ctx(request):
     """Marker for the run's --ctx; the child turns it into an mx.Context when passed to the student."""
     return ContextArg(grading_session(request.config).ctx)
+
+
+@pytest.fixture
+def shared_folder(request):
+    """A fresh folder for files the check passes to the student's code (data sets): one its isolated child
+    can read, unlike the check's own temporary folders. Removed after the check."""
+    folder = grading_session(request.config).shared_folder()
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def device_specs(ctx):

@@ -1,5 +1,4 @@
 """Checks for exercises/ch03_deep_learning_basics.py: chapter 3, Deep-learning basics."""
-import tempfile
 
 import mxnet as mx
 import numpy as np
@@ -410,12 +409,11 @@ def test_mlp_net(student, rng):
 @exercise("ch03.train_mlp", 4,
           "Initialise on ctx, move every batch to ctx, record the summed loss, backward, trainer.step(batch size).",
           slow=True)
-def test_train_mlp(student, rng, ctx):
-    with tempfile.TemporaryDirectory(prefix="grader-fashion-mnist-") as folder:
-        write_fashion_mnist(folder, MLP_TRAIN_EXAMPLES, MLP_TEST_EXAMPLES, seed=int(rng.integers(1 << 31)))
-        images, labels = read_split(folder, "test")
-        got = student.probe("trained_predictions", "train_mlp", folder, MLP_EPOCHS, MLP_LR, MLP_BATCH_SIZE,
-                            images=to_tensor(images), ctx=ctx)
+def test_train_mlp(student, rng, ctx, shared_folder):
+    write_fashion_mnist(shared_folder, MLP_TRAIN_EXAMPLES, MLP_TEST_EXAMPLES, seed=int(rng.integers(1 << 31)))
+    images, labels = read_split(shared_folder, "test")
+    got = student.probe("trained_predictions", "train_mlp", shared_folder, MLP_EPOCHS, MLP_LR, MLP_BATCH_SIZE,
+                        images=to_tensor(images), ctx=ctx)
     with checkpoint("parameters live on ctx", 1):
         assert_equal(got["contexts"], [got["requested"]], what="contexts of the net's parameters")
     with checkpoint(f"held-out accuracy at least {MLP_MIN_ACCURACY}", 3):

@@ -229,6 +229,7 @@ def check(what, namespace=None, **options):
             source, left_out = module_for_namespace(namespace, chapter)
             (folder / (chapter + ".py")).write_text(source, encoding="utf-8")
             notes.extend(left_out)
+        options.setdefault("isolate", False)  # the student's own code, on the student's machine
         report = grade(str(folder), [what], **options)
     report.notes[:0] = notes
     return CheckResult(report)

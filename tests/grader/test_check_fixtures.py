@@ -4,7 +4,7 @@ import mxnet as mx
 from d2lzh import devices
 from grader import protocol
 from grader.checks.conftest import device_specs
-from grader.sandbox import _resolve
+from grader.sandbox.child import _resolve
 
 
 def test_a_cpu_run_spans_two_cpu_devices_that_the_child_resolves():

@@ -1,5 +1,6 @@
 """python -m grader: help, exit codes, and clean stdout for machine-readable formats."""
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,20 @@ def test_usage_errors_exit_2_with_a_message(argv, error, capsys):
     assert main(argv) == 2
     captured = capsys.readouterr()
     assert error in captured.err and captured.out == ""
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="a sandbox user is chosen only as root")
+def test_require_isolation_exits_2_before_grading_when_a_layer_is_missing(tmp_path, capsys):
+    argv = ["--submission", str(tmp_path), "--require-isolation", "--sandbox-user", "no-such-user"]
+    assert main(argv) == 2
+    assert "--require-isolation: this machine cannot isolate user (there is no user 'no-such-user'" in (
+        capsys.readouterr().err)
+
+
+def test_require_isolation_and_no_isolation_exclude_each_other(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--submission", "x", "--require-isolation", "--no-isolation"])
+    assert info.value.code == 2 and "not allowed with argument" in capsys.readouterr().err
 
 
 def test_solutions_and_submission_exclude_each_other(capsys):

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from grader import processes
+from grader.sandbox import processes
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 

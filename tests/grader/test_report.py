@@ -160,3 +160,21 @@ def test_write_atomically_gives_the_mode_open_would(tmp_path, umask):
     finally:
         os.umask(saved)
     assert stat.S_IMODE(os.stat(tmp_path / "grades.csv").st_mode) == 0o666 & ~umask
+
+
+def test_isolation_is_a_line_under_the_table_in_json_and_in_html(graded, parse_html):
+    graded.isolation = {"user": {"active": True, "reason": "runs as nobody"},
+                        "filesystem": {"active": True, "reason": "a mount namespace"},
+                        "network": {"active": False, "reason": "unshare: Operation not permitted"},
+                        "signals": {"active": True, "reason": "a PID namespace"}}
+    line = "Isolated: user, filesystem, signals; not isolated: network (unshare: Operation not permitted)"
+    assert formats.render(graded, "table").rstrip().splitlines()[-3:-1] == [line, ""]
+    assert GradeReport.from_dict(json.loads(formats.render(graded, "json"))).isolation == graded.isolation
+    assert line in formats.render(graded, "html")
+
+
+def test_a_run_without_isolation_says_why_once():
+    report = GradeReport(isolation={layer: {"active": False, "reason": "turned off (--no-isolation)"}
+                                    for layer in ("user", "filesystem", "network", "signals")})
+    assert report.isolation_line() == "Isolated: no (turned off (--no-isolation))"
+    assert GradeReport().isolation_line() == ""

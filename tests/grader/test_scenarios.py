@@ -11,26 +11,38 @@ zombie counts) and no process whose command line names the submission, which eve
 sandbox child keeps, even one in a session of its own.
 
 expected_outcome.json keys: submission ("solutions"/"exercises" to grade that folder as is),
-select, slow (true: grade with --slow), default, chapters {chapter: status}, exercises {id: status},
-messages {id: fragment}, points {id: points}, exit_code.
+select, slow (true: grade with --slow), default, chapters {chapter: status}, exercises {id: status or [statuses]},
+messages {id: fragment}, points {id: points}, exit_code, timeout (seconds per query, default 2),
+isolated (true: every isolation layer must
+be active). The scenarios marked isolated run twice: with the grader as root, and as the unprivileged
+user nobody (uid 65534, in a subprocess). Their modules find what to attack in $SCENARIO_TARGETS: the
+grader's pid, a port the test listens on at 127.0.0.1, the checkout, another submission's folder.
 
 tests/grader/test_near_misses.py grades the folders of near_misses/ the same way.
 """
+import contextlib
 import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
 from grader.__main__ import main
+from grader.sandbox import syscalls
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted(path for path in (Path(__file__).parent / "scenarios").iterdir() if path.is_dir())
+ISOLATED = [path for path in SCENARIOS if json.loads((path / "expected_outcome.json").read_text()).get("isolated")]
+ATTACK_MARK = "attack_was_here"  # the file name tests/grader/scenarios/write_outside tries to create
+NOBODY = 65534
+MS_MOVE = 8192
 
 
 def build_submission(scenario, expected, tmp_path):
@@ -88,29 +100,89 @@ def assert_none_left(tmp_path, seconds=0):
 
 
 def expected_status(result, expected):
-    """The status expected_outcome.json asks for this exercise."""
-    return expected.get("exercises", {}).get(
+    """The statuses expected_outcome.json allows for this exercise (a status, or a list of them)."""
+    status = expected.get("exercises", {}).get(
         result["id"], expected.get("chapters", {}).get(result["chapter"], expected["default"]))
+    return status if isinstance(status, list) else [status]
 
 
-def assert_graded_as_expected(scenario, tmp_path, monkeypatch, capfd):
+@contextlib.contextmanager
+def attack_targets(base, monkeypatch):
+    """$SCENARIO_TARGETS for the hostile scenarios: a listening port, another submission, the checkout."""
+    other = base / "other_submission"
+    other.mkdir()
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    targets = {"grader_pid": os.getpid(), "port": listener.getsockname()[1], "checkout": str(ROOT),
+               "other_submission": str(other)}
+    monkeypatch.setenv("SCENARIO_TARGETS", json.dumps(targets))
+    try:
+        yield targets
+    finally:
+        listener.close()
+    for folder in (ROOT, ROOT / "grader", other):
+        assert not (folder / ATTACK_MARK).exists(), "the submission wrote into %s" % folder
+
+
+def _reachable_python():
+    """In this (new, private) mount namespace, make the interpreter's install readable by everyone: a folder
+    on its path that others cannot enter (such as /root) is covered by a tmpfs holding only the install."""
+    path, parts = "/", Path(os.path.realpath(sys.base_prefix)).parts[1:]
+    for index, part in enumerate(parts[:-1]):
+        path = os.path.join(path, part)
+        if os.stat(path).st_mode & 0o001 == 0:
+            keep = os.path.join(path, parts[index + 1])
+            staging = tempfile.mkdtemp()
+            syscalls.mount(keep, staging, None, syscalls.MS_BIND | syscalls.MS_REC)
+            syscalls.mount("tmpfs", path, "tmpfs", 0, "mode=755")
+            os.mkdir(keep)
+            syscalls.mount(staging, keep, None, MS_MOVE)
+            return
+
+
+def _become_nobody():
+    """preexec_fn: a private mount namespace where Python is readable, then the user nobody."""
+    syscalls.unshare(syscalls.CLONE_NEWNS)
+    syscalls.mount(None, "/", None, syscalls.MS_REC | syscalls.MS_PRIVATE)
+    _reachable_python()
+    os.setgroups([])
+    os.setresgid(NOBODY, NOBODY, NOBODY)
+    os.setresuid(NOBODY, NOBODY, NOBODY)
+
+
+def run_grader(argv, as_nobody):
+    """The grader's exit code for argv: run here, or as nobody in a subprocess (stdout must stay empty)."""
+    if not as_nobody:
+        return main(argv)
+    done = subprocess.run([sys.executable, "-m", "grader"] + argv, preexec_fn=_become_nobody, cwd=os.getcwd(),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
+    assert done.stdout == b"", done.stdout
+    assert b"Traceback" not in done.stderr, done.stderr.decode()
+    return done.returncode
+
+
+def assert_graded_as_expected(scenario, tmp_path, monkeypatch, capfd, as_nobody=False):
     """Grade the scenario folder through the command line and check everything its expected_outcome.json says."""
     expected = json.loads((scenario / "expected_outcome.json").read_text())
     folder = build_submission(scenario, expected, tmp_path)
     output = tmp_path / "results.json"
     monkeypatch.setenv("SCENARIO_OUTPUT", str(output))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # the grader's copy of the submission too, for assert_none_left
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.chdir(tmp_path)
 
-    code = main(expected.get("select", []) + (["--slow"] if expected.get("slow") else []) + [
-        "--submission", str(folder), "--format", "json", "--output", str(output),
-        "--timeout", "2", "--memory-mb", "2048", "--seed", "7", "--quiet"])
+    with attack_targets(tmp_path, monkeypatch) if expected.get("isolated") else contextlib.nullcontext():
+        code = run_grader(expected.get("select", []) + (["--slow"] if expected.get("slow") else []) + [
+            "--submission", str(folder), "--format", "json", "--output", str(output),
+            "--timeout", str(expected.get("timeout", 2)), "--memory-mb", "2048", "--seed", "7", "--quiet"], as_nobody)
 
     assert capfd.readouterr().out == ""
     report = json.loads(output.read_text())
     assert report["exercises"], "nothing was graded"
     for result in report["exercises"]:
-        assert (result["id"], result["status"]) == (result["id"], expected_status(result, expected)), \
-            result["message"]
+        allowed = expected_status(result, expected)
+        assert (result["id"], result["status"]) in [(result["id"], status) for status in allowed], result["message"]
         fragment = expected.get("messages", {}).get(result["id"])
         if fragment:
             assert fragment in result["message"], result["message"]
@@ -120,6 +192,8 @@ def assert_graded_as_expected(scenario, tmp_path, monkeypatch, capfd):
     assert report["score"] == sum(result["points"] for result in report["exercises"])
     listed = set().union(*(expected.get(key, {}) for key in ("exercises", "messages", "points")))
     assert listed <= {result["id"] for result in report["exercises"]}
+    if expected.get("isolated"):
+        assert all(layer["active"] for layer in report["isolation"].values()), report["isolation"]
     assert code == expected["exit_code"]
     assert_none_left(tmp_path)
 
@@ -131,13 +205,27 @@ def test_scenario(scenario, tmp_path, monkeypatch, capfd):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to become nobody")
+@pytest.mark.parametrize("scenario", ISOLATED, ids=[path.name for path in ISOLATED])
+def test_isolated_scenario_as_an_unprivileged_grader(scenario, monkeypatch, capfd):
+    base = Path(tempfile.mkdtemp(prefix="scenario-", dir="/tmp"))  # pytest's tmp_path is root's alone
+    os.chmod(str(base), 0o777)
+    try:
+        assert_graded_as_expected(scenario, base, monkeypatch, capfd, as_nobody=True)
+    finally:
+        monkeypatch.undo()  # tempfile.tempdir points into base
+        shutil.rmtree(str(base))
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("signum, exit_code", [(signal.SIGTERM, 130), (signal.SIGKILL, -signal.SIGKILL)])
 def test_no_child_outlives_a_stopped_grader(signum, exit_code, tmp_path):
     folder = tmp_path / "submission"
     folder.mkdir()
     looping = tmp_path / "looping"
     (folder / "ch07_optimization.py").write_text("open(%r, 'w').close()\nwhile True:\n    pass\n" % str(looping))
-    command = [sys.executable, "-m", "grader", "ch07", "--submission", str(folder), "--timeout", "60"]
+    command = [sys.executable, "-m", "grader", "ch07", "--submission", str(folder), "--timeout", "60",
+               "--no-isolation"]  # the bookkeeping that holds without isolation (an isolated child writes nothing here)
     grader = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         assert wait_for(looping.exists, 60), "the child never reached the student's endless loop"

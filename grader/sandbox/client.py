@@ -1,8 +1,8 @@
-"""Student code runs here: ``python -m grader.sandbox`` is the child, ``ChapterSandbox`` its client.
+"""The grader side of the sandbox: ``ChapterSandbox`` starts and talks to one child per chapter module.
 
-One child per chapter module imports the student's code under resource limits and answers the
-grader's queries (read a constant, call a function, run a probe from grader.probes) with plain data
-over a dedicated pipe. The grader side enforces the time limit, notices crashes, kills a child that
+The child (grader.sandbox.child) imports the student's code under resource limits, isolated when the
+run asks for it (grader.sandbox.isolation), and answers the grader's queries with plain data over a
+dedicated pipe. This side enforces the time limit, notices crashes, kills a child that
 misbehaves with every process it started, and starts a fresh child for the next query.
 
 Processes the student's code starts: the grader and each child are child subreapers (Linux), so a
@@ -13,35 +13,30 @@ then reaps those that ended up as the grader's children. Limits: this is bookkee
 containment. A process that detaches (double fork or setsid) and then execs with a cleared
 environment after the child has died is not recognised; nor is anything once the grader itself is
 killed with SIGKILL (the child then dies through PDEATHSIG, but a grandchild in its own session lives
-on). Full containment needs a separate user account, a cgroup, or a PID namespace per child.
+on). An isolated child runs in a PID namespace of its own, so all of this is contained there.
 """
-import argparse
 import ast
 import atexit
 import ctypes
-import faulthandler
 import functools
-import importlib.util
 import os
-import random
-import resource
 import secrets
 import signal
 import subprocess
 import sys
 import time
-import traceback
 import weakref
 
-from grader import processes, protocol
-from grader.notebooks import cells as notebook_cells  # notebook hook: cells (In [7]) are the student's frames
+from grader import protocol
+from grader.sandbox import processes
+from grader.sandbox.processes import MARK_VARIABLE
+from grader.sandbox.child import MESSAGE_LIMIT
+from grader.sandbox.limits import PR_GET_CHILD_SUBREAPER, PR_SET_CHILD_SUBREAPER, prctl
 
 STARTUP_TIMEOUT = 300.0  # seconds for a child to import mxnet before the student's module is loaded
-LOG_LIMIT_BYTES = 64 << 20  # RLIMIT_FSIZE: a student printing forever is stopped, not the disk filled
-MESSAGE_LIMIT = 3000  # characters of an exception message sent back
-MARK_VARIABLE = "D2LZH_GRADER_SANDBOX"  # environment variable naming the child a process descends from
-REAP_SECONDS = 2.0  # how long close() waits for killed leftovers to die and be reaped
-PR_SET_PDEATHSIG, PR_SET_CHILD_SUBREAPER, PR_GET_CHILD_SUBREAPER = 1, 36, 37
+REAP_SECONDS = 60.0  # at most, how long close() waits for killed leftovers to die and be reaped (a PID
+# namespace of a fork bomb can take many seconds to empty under load; close() returns as soon as it is)
+GRADER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class StudentStatus(Exception):
@@ -64,154 +59,6 @@ class WrongType(AssertionError):
     """The student returned something that is not plain data (or not the kind the check needs)."""
 
 
-# ==== child side ==============================================================================
-
-def _limit_resources(memory_mb):
-    """Cap the child's writable memory (RLIMIT_DATA), file sizes, and turn off core dumps.
-
-    RLIMIT_DATA rather than RLIMIT_AS: MXNet reserves far more address space than it uses
-    (about 1.5 GB after import on CPU, tens of GB with CUDA), while its data segment stays near 0.7 GB.
-    """
-    limit = memory_mb << 20
-    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (LOG_LIMIT_BYTES, LOG_LIMIT_BYTES))
-
-
-def _prctl(option, value):
-    """Linux prctl(option, value); does nothing elsewhere (the pipes closing still end a child there)."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-
-
-def _display_path(path, folder):
-    """path as <folder name>/<file> when it lies in the submission folder, else unchanged."""
-    if path.startswith(folder + os.sep):
-        return os.path.join(os.path.basename(folder), os.path.relpath(path, folder))
-    return path
-
-
-def describe_exception(exc, folder):
-    """'exercises/ch03_x.py line 12: ValueError: ...' plus the traceback trimmed to student frames."""
-    if isinstance(exc, SystemExit):
-        return "called sys.exit(%r); the grader needs the module to keep running" % (exc.code,)
-    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
-              if notebook_cells.is_student_frame(frame.filename, folder)]
-    if isinstance(exc, SyntaxError):
-        headline = "%s line %s: %s: %s\n    %s" % (_display_path(exc.filename or "?", folder), exc.lineno,
-                                                type(exc).__name__, exc.msg, (exc.text or "").strip())
-    else:
-        where = "%s line %s: " % (_display_path(frames[-1].filename, folder), frames[-1].lineno) if frames else ""
-        headline = where + "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    for frame in frames:
-        frame.filename = _display_path(frame.filename, folder)
-    lines = "".join(traceback.format_list(frames)).rstrip()
-    text = headline + ("\nTraceback (your code, most recent call last):\n" + lines if lines else "")
-    return text[:MESSAGE_LIMIT]
-
-
-def _import_student(folder, module_name):
-    """Import <folder>/<module_name>.py as module_name, with folder first on sys.path."""
-    sys.path.insert(0, folder)
-    spec = importlib.util.spec_from_file_location(module_name, os.path.join(folder, module_name + ".py"))
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def _resolve(value, mx):
-    """Turn nd(...) and ctx markers (also inside lists, tuples, dicts) into NDArrays and Contexts."""
-    if isinstance(value, protocol.NDArg):
-        return mx.nd.array(value.array, dtype=value.dtype)
-    if isinstance(value, protocol.ContextArg):
-        kind, _, index = value.spec.partition(":")
-        return mx.Context(kind, int(index or 0))
-    if isinstance(value, (list, tuple)):
-        return type(value)(_resolve(item, mx) for item in value)
-    if isinstance(value, dict):
-        return {key: _resolve(item, mx) for key, item in value.items()}
-    return value
-
-
-def _seed_everything(seed, np, mx):
-    """Seed python random, numpy and mx.random for one query."""
-    random.seed(seed)
-    np.random.seed(seed)
-    mx.random.seed(seed)
-
-
-def _run_query(module, request, folder, np, mx):
-    """Answer one request as a reply dict (kind 'reply' with a status, and an encoded value if ok)."""
-    name = request["name"]
-    target = getattr(module, name, protocol.Unsupported)
-    if target is protocol.Unsupported:
-        return {"status": "not_found", "message": name}
-    if target is None:
-        return {"status": "not_attempted", "message": "%s is still None" % name}
-    _seed_everything(request["seed"], np, mx)
-    args = _resolve(request.get("args", ()), mx)
-    kwargs = _resolve(request.get("kwargs", {}), mx)
-    try:
-        if request["op"] == "value":
-            result = target
-        elif request["op"] == "call":
-            if not callable(target):
-                message = "%s is a %s, not a function" % (name, type(target).__name__)
-                return {"status": "exception", "message": message}
-            result = target(*args, **kwargs)
-        else:
-            result = sys.modules["grader.probes"].PROBES[request["probe"]](target, *args, **kwargs)
-        mx.nd.waitall()
-    except NotImplementedError as exc:
-        return {"status": "not_attempted", "message": str(exc)[:MESSAGE_LIMIT] or "NotImplementedError"}
-    except BaseException as exc:  # student code may raise anything, SystemExit and KeyboardInterrupt too
-        return {"status": "exception", "message": describe_exception(exc, folder)}
-    try:
-        return {"status": "ok", "value": protocol.encode(result)}
-    except protocol.Unsupported as exc:
-        return {"status": "wrong_type", "message": str(exc)}
-    except BaseException as exc:  # e.g. asnumpy() of a failed lazy computation
-        return {"status": "exception", "message": describe_exception(exc, folder)}
-
-
-def child_main(argv=None):
-    """Entry point of the child: limit resources, import mxnet and the student module, answer queries."""
-    parser = argparse.ArgumentParser(prog="python -m grader.sandbox")
-    parser.add_argument("folder")
-    parser.add_argument("module")
-    parser.add_argument("--request-fd", type=int, required=True)
-    parser.add_argument("--reply-fd", type=int, required=True)
-    parser.add_argument("--memory-mb", type=int, required=True)
-    args = parser.parse_args(argv)
-    _limit_resources(args.memory_mb)
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # no child outlives a killed grader
-    _prctl(PR_SET_CHILD_SUBREAPER, 1)  # the student's orphans stay below this child, where close() finds them
-    faulthandler.enable()
-    import numpy as np
-    import mxnet as mx
-    import grader.probes  # noqa: F401  (imported before student code could shadow the package)
-    protocol.send_reply(args.reply_fd, {"kind": "loaded"})
-    try:
-        module = _import_student(args.folder, args.module)
-    except BaseException as exc:  # a syntax error, an exception or sys.exit at import
-        message = describe_exception(exc, args.folder)
-        protocol.send_reply(args.reply_fd, {"kind": "import_error", "message": message})
-        return 0
-    protocol.send_reply(args.reply_fd, {"kind": "ready"})
-    while True:
-        request = protocol.receive_request(args.request_fd)
-        if request is None:
-            return 0
-        reply = _run_query(module, request, args.folder, np, mx)
-        reply["kind"] = "reply"
-        protocol.send_reply(args.reply_fd, reply)
-
-
-# ==== grader side =============================================================================
-
 _LIVE = weakref.WeakSet()  # every ChapterSandbox with a running child, killed at exit
 _WAS_SUBREAPER = None  # the grader's own subreaper flag while it has live children, restored after
 
@@ -224,11 +71,11 @@ def _live_children_changed():
     global _WAS_SUBREAPER
     if _LIVE and _WAS_SUBREAPER is None:
         flag = ctypes.c_int(0)
-        _prctl(PR_GET_CHILD_SUBREAPER, ctypes.byref(flag))
+        prctl(PR_GET_CHILD_SUBREAPER, ctypes.byref(flag))
         _WAS_SUBREAPER = flag.value
-        _prctl(PR_SET_CHILD_SUBREAPER, 1)
+        prctl(PR_SET_CHILD_SUBREAPER, 1)
     elif not _LIVE and _WAS_SUBREAPER is not None:
-        _prctl(PR_SET_CHILD_SUBREAPER, _WAS_SUBREAPER)
+        prctl(PR_SET_CHILD_SUBREAPER, _WAS_SUBREAPER)
         _WAS_SUBREAPER = None
 
 
@@ -252,8 +99,9 @@ def _how_it_ended(returncode):
 class ChapterSandbox:
     """The grader's client for one chapter module's child: start, query, restart after a crash, close."""
 
-    def __init__(self, folder, chapter, timeout, memory_mb, workdir):
+    def __init__(self, folder, chapter, timeout, memory_mb, workdir, isolation=None):
         self.folder = os.path.abspath(folder)
+        self.isolation = isolation  # an IsolationPlan the child enters, or None
         self.chapter = chapter
         self.timeout = timeout
         self.memory_mb = memory_mb
@@ -284,6 +132,10 @@ class ChapterSandbox:
         self._log_path = os.path.join(self.workdir, "%s.%d.log" % (self.chapter, self.starts))
         cwd = os.path.join(self.workdir, self.chapter)
         os.makedirs(cwd, exist_ok=True)
+        if self.isolation is not None:
+            command += ["--isolation", self.isolation.for_child(self.folder, cwd).to_json()]
+            if self.isolation.uid is not None:
+                os.chown(cwd, self.isolation.uid, self.isolation.gid)  # the child's one writable folder
         with open(self._log_path, "wb") as log:
             self._proc = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=cwd, env=_child_env(self._token),
@@ -423,7 +275,7 @@ def _child_env(token):
     and MARK_VARIABLE=token, inherited by every process the child starts that keeps its environment."""
     env = dict(os.environ)
     env[MARK_VARIABLE] = token
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = os.path.dirname(GRADER_DIR)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["MALLOC_ARENA_MAX"] = "2"  # fewer malloc arenas: less memory counted against the cap
@@ -433,7 +285,7 @@ def _child_env(token):
 @functools.lru_cache(maxsize=None)
 def probe_names():
     """Names of the public functions of grader/probes/*.py, read without importing mxnet here."""
-    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "probes")
+    folder = os.path.join(GRADER_DIR, "probes")
     names = set()
     for entry in sorted(os.listdir(folder)):
         if entry.endswith(".py") and entry != "__init__.py":
@@ -471,7 +323,3 @@ class StudentModule:
         """Seed the query and send it to the sandbox."""
         request["seed"] = next(self._seeds)
         return self.sandbox.query(request, label, self._timeout)
-
-
-if __name__ == "__main__":
-    sys.exit(child_main())
