@@ -6,8 +6,9 @@ import sys
 import traceback
 
 from grader.report import FORMATS, render, write_atomically
-from grader.runner import (DEFAULT_CTX, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, SLOW_TIMEOUT_FACTOR, GraderUsageError,
-                           grade)
+from grader.forkserver import START_METHODS
+from grader.runner import (DEFAULT_CTX, DEFAULT_MEMORY_MB, DEFAULT_START, DEFAULT_TIMEOUT, SLOW_TIMEOUT_FACTOR,
+                           GraderUsageError, grade)
 
 EXIT_ALL_PASSED, EXIT_NOT_ALL_PASSED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -70,6 +71,9 @@ def build_parser():
     parser.add_argument("--seed", type=int, help="reproduce a run: the seed its table footer printed")
     parser.add_argument("--slow", action="store_true", help="also grade the slow exercises that train a model "
                         "(skipped otherwise; their queries get %d times --timeout)" % SLOW_TIMEOUT_FACTOR)
+    parser.add_argument("--start", choices=START_METHODS, default=DEFAULT_START,
+                        help="how chapter processes start: fork (from one process that imported mxnet once), "
+                        "fresh (a new python each), auto (fork where its self-check passes; default)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress line; the table shows totals only")
     return parser
 
@@ -105,7 +109,8 @@ def main(argv=None):
     show = progress_line(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     try:
         report = grade(args.folder, args.select, ctx=args.ctx, timeout=args.timeout,
-                       memory_mb=args.memory_mb, seed=args.seed, progress=show, slow=args.slow)
+                       memory_mb=args.memory_mb, seed=args.seed, progress=show, slow=args.slow,
+                       start=args.start)
         text = render(report, args.format)
         if args.quiet and args.format == "table":
             text = text.splitlines()[-1] + "\n"

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader import checking
+from grader import checking, forkserver
 from grader.notebooks.convert import prepare_submission
 from grader.results import ERROR, FAILED, NOT_ATTEMPTED, PASSED, SKIPPED, TIMEOUT, ExerciseResult, GradeReport
 from grader.sandbox import ChapterSandbox, StudentModule
@@ -28,6 +28,7 @@ DEFAULT_TIMEOUT = 10.0
 DEFAULT_MEMORY_MB = 4096
 MIN_MEMORY_MB = 1024
 DEFAULT_CTX = "cpu"
+DEFAULT_START = "auto"  # fork chapter children from a zygote when its self-check passes, else start them fresh
 SLOW_TIMEOUT_FACTOR = 10  # the queries of a slow (training) exercise get this many times --timeout
 SKIPPED_MESSAGE = "skipped (slow, run with --slow)"
 CHECKS_DIR = Path(__file__).resolve().parent / "checks"
@@ -121,12 +122,13 @@ def exercises_declared(path):
 class GradingSession:
     """The pytest plugin of one grading run: selection, sandboxes, seeds and the results."""
 
-    def __init__(self, submission, selection, paths, ctx, timeout, memory_mb, seed, progress, workdir, slow=False):
+    def __init__(self, submission, selection, paths, ctx, timeout, memory_mb, seed, progress, workdir, slow=False,
+                 starter=None):
         self.selection, self.paths = selection, paths
         self.ctx, self.seed, self.progress, self.slow = ctx, seed, progress, slow
         self.timeout = timeout
         self.unreadable = submission.unreadable  # chapter -> why its notebook costs all its exercises
-        self.sandboxes = {chapter: ChapterSandbox(submission.folder, chapter, timeout, memory_mb, workdir)
+        self.sandboxes = {chapter: ChapterSandbox(submission.folder, chapter, timeout, memory_mb, workdir, starter)
                           for chapter in selection}
         for chapter, notebook in submission.notebooks.items():
             self.sandboxes[chapter].path = notebook  # messages name the notebook, not the generated module
@@ -292,7 +294,8 @@ def _run_pytest(session, paths):
 
 
 def grade(exercises_dir="exercises", select=(), ctx=DEFAULT_CTX, timeout=DEFAULT_TIMEOUT,
-          memory_mb=DEFAULT_MEMORY_MB, seed=None, progress=None, checks_dir=CHECKS_DIR, slow=False):
+          memory_mb=DEFAULT_MEMORY_MB, seed=None, progress=None, checks_dir=CHECKS_DIR, slow=False,
+          start=DEFAULT_START):
     """Grade the chapter modules (or notebooks) in exercises_dir and return a GradeReport.
 
     select: chapters or exercises ('ch03', 'ch03.linreg', 'ch03_deep_learning_basics'); empty = all.
@@ -300,6 +303,8 @@ def grade(exercises_dir="exercises", select=(), ctx=DEFAULT_CTX, timeout=DEFAULT
     slow: also grade the slow (training) exercises, else report them as skipped.
     memory_mb: cap on each child's memory. seed: reproduce a run (default: a fresh random seed).
     progress: called as progress(result, done, total) after each exercise.
+    start: how chapter children start: 'fork' (from this process's zygote, see grader.forkserver), 'fresh'
+    (a new python each), or 'auto' (fork, else fresh with a note saying why).
     """
     started = time.monotonic()
     if memory_mb < MIN_MEMORY_MB:
@@ -313,18 +318,26 @@ def grade(exercises_dir="exercises", select=(), ctx=DEFAULT_CTX, timeout=DEFAULT
                                "modules (--submission PATH)" % folder)
     chapters = check_modules(checks_dir)
     selection = parse_selection(list(select), list(chapters))
+    if start not in forkserver.START_METHODS:
+        raise GraderUsageError("--start %s: choose from %s" % (start, ", ".join(forkserver.START_METHODS)))
+    forkserver.launch(start)  # its mxnet import overlaps this process's own (normalise_ctx)
     run_seed = secrets.randbits(32) if seed is None else int(seed)
     with tempfile.TemporaryDirectory(prefix="grader-") as workdir:
         submission = prepare_submission(folder, selection, workdir)
-        session = GradingSession(submission, selection, chapters, normalise_ctx(ctx), timeout, memory_mb,
-                                 run_seed, progress, workdir, slow)
+        ctx = normalise_ctx(ctx)
+        try:
+            starter, start_notes = forkserver.choose_starter(start)
+        except forkserver.ForkServerUnavailable as exc:
+            raise GraderUsageError("--start fork: the fork server cannot be used here: %s" % exc)
+        session = GradingSession(submission, selection, chapters, ctx, timeout, memory_mb,
+                                 run_seed, progress, workdir, slow, starter)
         try:
             _run_pytest(session, [chapters[chapter] for chapter in selection])
         finally:
             session.close()
     order = list(chapters)
     results = sorted(session.results, key=lambda result: order.index(result.chapter))
-    return GradeReport(results, time.monotonic() - started, run_seed, submission.notes)
+    return GradeReport(results, time.monotonic() - started, run_seed, submission.notes + start_notes)
 
 
 def grading_session(config):

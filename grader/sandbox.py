@@ -177,8 +177,14 @@ def _run_query(module, request, folder, np, mx):
         return {"status": "exception", "message": describe_exception(exc, folder)}
 
 
+def child_command(folder, module, request_fd, reply_fd, memory_mb):
+    """The command line of the child for module of folder, talking over request_fd and reply_fd."""
+    return [sys.executable, "-m", "grader.sandbox", folder, module, "--request-fd", str(request_fd),
+            "--reply-fd", str(reply_fd), "--memory-mb", str(memory_mb)]
+
+
 def child_main(argv=None):
-    """Entry point of the child: limit resources, import mxnet and the student module, answer queries."""
+    """Entry point of ``python -m grader.sandbox``: parse child_command's arguments, then serve."""
     parser = argparse.ArgumentParser(prog="python -m grader.sandbox")
     parser.add_argument("folder")
     parser.add_argument("module")
@@ -186,28 +192,37 @@ def child_main(argv=None):
     parser.add_argument("--reply-fd", type=int, required=True)
     parser.add_argument("--memory-mb", type=int, required=True)
     args = parser.parse_args(argv)
-    _limit_resources(args.memory_mb)
+    return serve(args.folder, args.module, args.request_fd, args.reply_fd, args.memory_mb)
+
+
+def serve(folder, module_name, request_fd, reply_fd, memory_mb):
+    """The child's life: limit resources, import mxnet and the student module, answer queries; exit code.
+
+    Runs in a fresh ``python -m grader.sandbox`` or in a child forked by grader.forkserver (which has
+    imported numpy, mxnet and grader.probes already).
+    """
+    _limit_resources(memory_mb)
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # no child outlives a killed grader
     _prctl(PR_SET_CHILD_SUBREAPER, 1)  # the student's orphans stay below this child, where close() finds them
     faulthandler.enable()
     import numpy as np
     import mxnet as mx
     import grader.probes  # noqa: F401  (imported before student code could shadow the package)
-    protocol.send_reply(args.reply_fd, {"kind": "loaded"})
+    protocol.send_reply(reply_fd, {"kind": "loaded"})
     try:
-        module = _import_student(args.folder, args.module)
+        module = _import_student(folder, module_name)
     except BaseException as exc:  # a syntax error, an exception or sys.exit at import
-        message = describe_exception(exc, args.folder)
-        protocol.send_reply(args.reply_fd, {"kind": "import_error", "message": message})
+        message = describe_exception(exc, folder)
+        protocol.send_reply(reply_fd, {"kind": "import_error", "message": message})
         return 0
-    protocol.send_reply(args.reply_fd, {"kind": "ready"})
+    protocol.send_reply(reply_fd, {"kind": "ready"})
     while True:
-        request = protocol.receive_request(args.request_fd)
+        request = protocol.receive_request(request_fd)
         if request is None:
             return 0
-        reply = _run_query(module, request, args.folder, np, mx)
+        reply = _run_query(module, request, folder, np, mx)
         reply["kind"] = "reply"
-        protocol.send_reply(args.reply_fd, reply)
+        protocol.send_reply(reply_fd, reply)
 
 
 # ==== grader side =============================================================================
@@ -252,8 +267,11 @@ def _how_it_ended(returncode):
 class ChapterSandbox:
     """The grader's client for one chapter module's child: start, query, restart after a crash, close."""
 
-    def __init__(self, folder, chapter, timeout, memory_mb, workdir):
+    def __init__(self, folder, chapter, timeout, memory_mb, workdir, starter=None):
+        """starter(folder, module, request_fd, reply_fd, memory_mb, cwd, env, log) starts the child and
+        returns a Popen-like handle (pid, returncode, wait); default start_fresh, see grader.forkserver."""
         self.folder = os.path.abspath(folder)
+        self.starter = starter or start_fresh
         self.chapter = chapter
         self.timeout = timeout
         self.memory_mb = memory_mb
@@ -278,16 +296,12 @@ class ChapterSandbox:
         request_read, self._request_fd = os.pipe()
         self._reply_fd, reply_write = os.pipe()
         self._token = secrets.token_hex(8)  # the value of MARK_VARIABLE in this child's environment
-        command = [sys.executable, "-m", "grader.sandbox", self.folder, self.chapter,
-                   "--request-fd", str(request_read), "--reply-fd", str(reply_write),
-                   "--memory-mb", str(self.memory_mb)]
         self._log_path = os.path.join(self.workdir, "%s.%d.log" % (self.chapter, self.starts))
         cwd = os.path.join(self.workdir, self.chapter)
         os.makedirs(cwd, exist_ok=True)
         with open(self._log_path, "wb") as log:
-            self._proc = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=cwd, env=_child_env(self._token),
-                pass_fds=(request_read, reply_write), start_new_session=True)
+            self._proc = self.starter(self.folder, self.chapter, request_read, reply_write, self.memory_mb, cwd,
+                                      _child_env(self._token), log)
         os.close(request_read)
         os.close(reply_write)
         self.starts += 1
@@ -416,6 +430,16 @@ class ChapterSandbox:
         trace = [line.replace(self.folder + os.sep, os.path.basename(self.folder) + "/") for line in lines
                  if "Fatal Python error" in line or self.folder + os.sep in line]
         return ":\n" + "\n".join(trace[-6:]) if trace else ""
+
+
+def start_fresh(folder, module, request_fd, reply_fd, memory_mb, cwd, env, log):
+    """Start the child as a new ``python -m grader.sandbox`` process in its own session; its Popen.
+
+    log: the open file that gets the child's stdout and stderr; env: its environment (_child_env).
+    """
+    return subprocess.Popen(child_command(folder, module, request_fd, reply_fd, memory_mb),
+                            stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=cwd, env=env,
+                            pass_fds=(request_fd, reply_fd), start_new_session=True)
 
 
 def _child_env(token):
