@@ -29,6 +29,7 @@ import array
 import atexit
 import ctypes
 import errno
+import faulthandler
 import json
 import os
 import select
@@ -298,6 +299,7 @@ def zygote_main(argv=None):
         return 1
     sandbox._prctl(sandbox.PR_SET_CHILD_SUBREAPER, 1)
     conn = socket.socket(fileno=args.socket_fd)
+    faulthandler.enable()  # before mxnet installs its own SIGSEGV handler, in the order a fresh child has
     import numpy  # noqa: F401  (what every child needs, imported once)
     import mxnet  # noqa: F401
     import grader.probes  # noqa: F401
