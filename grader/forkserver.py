@@ -109,8 +109,8 @@ def _rewrite_in_place(command, token):
     placeholder = ("%s=%s\0" % (sandbox.MARK_VARIABLE, MARK_PLACEHOLDER)).encode()
     where = ctypes.string_at(env_start, env_end - env_start).find(placeholder)
     if where < 0 or len(token) != len(MARK_PLACEHOLDER):
-        raise RuntimeError("cannot mark the forked child: %s=%s is not in its environment area"
-                           % (sandbox.MARK_VARIABLE, MARK_PLACEHOLDER))
+        raise RuntimeError("cannot mark the forked child with %r: its environment area needs %s=%s, and the "
+                           "token as many characters" % (token, sandbox.MARK_VARIABLE, MARK_PLACEHOLDER))
     ctypes.memmove(env_start + where + len(placeholder) - len(token) - 1, token.encode(), len(token))
 
 
@@ -121,10 +121,10 @@ def _become_child(request, fds, zygote):
     """
     zygote_pid, serving = zygote
     request_fd, reply_fd, log_fd = fds
-    for fd in serving:
-        os.close(fd)
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    for fd in serving:
+        os.close(fd)
     os.setsid()
     sandbox._prctl(sandbox.PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != zygote_pid:  # the zygote died before PDEATHSIG was set
@@ -281,10 +281,18 @@ def _serve_forever(conn):
                     os.close(fd)
     finally:
         for pid in children:
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
+            _kill_child(pid)
+
+
+def _kill_child(pid):
+    """SIGKILL a forked child's session (its process group), or the child alone if it has none yet."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def zygote_main(argv=None):
@@ -385,6 +393,7 @@ class ForkServer:
             try:
                 _send(self._conn, request, [request_fd, reply_fd, log.fileno()])
             except OSError as exc:
+                self._mark_gone()
                 raise ForkServerUnavailable("the fork server is gone (%s)" % exc)
             deadline = time.monotonic() + READY_TIMEOUT
             while self._spawn_reply is None and self._pump(deadline):
@@ -412,10 +421,7 @@ class ForkServer:
         """Close the grader's end: the zygote kills its children and exits; wait for it (kill it if it lingers)."""
         with self._lock:
             self._conn.close()
-            self._gone = True
-            for pid in self._running:
-                self._ended.setdefault(pid, -signal.SIGKILL)
-            self._running.clear()
+            self._mark_gone()
             try:
                 self.process.wait(CLOSE_TIMEOUT)
             except subprocess.TimeoutExpired:
@@ -437,11 +443,8 @@ class ForkServer:
             message, fds = None, []
         for fd in fds:
             os.close(fd)
-        if message is None:  # the zygote died: so did its children (PDEATHSIG)
-            self._gone = True
-            for pid in self._running:
-                self._ended[pid] = -signal.SIGKILL
-            self._running.clear()
+        if message is None:
+            self._mark_gone()
             return False
         kind = message.get("kind")
         if kind == "exited":
@@ -453,9 +456,18 @@ class ForkServer:
             self._verdict = message.get("reason", "")
         return True
 
+    def _mark_gone(self):
+        """The zygote is gone, and with it (PDEATHSIG) every child it had not reported ended."""
+        self._gone = True
+        for pid in self._running:
+            self._ended[pid] = -signal.SIGKILL
+        self._running.clear()
+
     def _death_notice(self, deadline):
-        """Why the zygote gave no verdict: it timed out, or how it ended and the last lines it printed."""
+        """Why the zygote gave no verdict: it hung (and is killed now), or how it ended and what it printed last."""
         if not self._gone:
+            self.process.kill()
+            self._mark_gone()
             return "the fork server gave no verdict within %g s" % READY_TIMEOUT
         try:
             code = self.process.wait(max(0.0, deadline - time.monotonic()) + 1.0)
@@ -482,7 +494,16 @@ def shared_server():
 
 
 def start_forked(folder, module, request_fd, reply_fd, memory_mb, cwd, env, log):
-    """A ChapterSandbox starter: the child forked by this process's zygote (ForkServerUnavailable if it cannot)."""
+    """A ChapterSandbox starter: the child forked by this process's zygote (ForkServerUnavailable if it cannot).
+
+    A zygote found dead is replaced once (a child may have killed its parent).
+    """
+    server = shared_server()
+    try:
+        return server.spawn(folder, module, request_fd, reply_fd, memory_mb, cwd, env, log)
+    except ForkServerUnavailable:
+        if not server.died():
+            raise
     return shared_server().spawn(folder, module, request_fd, reply_fd, memory_mb, cwd, env, log)
 
 
