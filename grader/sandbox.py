@@ -1,5 +1,8 @@
 """Student code runs here: ``python -m grader.sandbox`` is the child, ``ChapterSandbox`` its client.
 
+The child is started fresh (start_fresh) or forked from grader.forkserver's zygote, which has
+imported mxnet already; either way it runs serve().
+
 One child per chapter module imports the student's code under resource limits and answers the
 grader's queries (read a constant, call a function, run a probe from grader.probes) with plain data
 over a dedicated pipe. The grader side enforces the time limit, notices crashes, kills a child that
