@@ -356,7 +356,6 @@ class ForkServer:
         root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         command = [sys.executable, "-m", "grader.forkserver", "--socket-fd", str(theirs.fileno()),
                    "--parent", str(os.getpid()), " " * TITLE_ROOM]
-        self.owner = os.getpid()  # a forked copy of this process must launch its own zygote
         self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                         stderr=self._stderr, cwd=root, env=env, pass_fds=(theirs.fileno(),),
                                         start_new_session=True)
@@ -429,6 +428,11 @@ class ForkServer:
                 self.process.wait()
             self._stderr.close()
 
+    def forget(self):
+        """Close this copy of the grader's end (in a fork of the grader), leaving the zygote to the parent."""
+        self._conn.close()
+        self._stderr.close()
+
     def _pump(self, deadline):
         """Handle the zygote's next message, waiting until deadline (None: forever); False if none came."""
         if self._gone:
@@ -483,12 +487,12 @@ _SERVER = None  # this process's ForkServer, launched on first use
 
 
 def shared_server():
-    """This process's ForkServer, launched on first use, and again after its zygote died or this process forked.
+    """This process's ForkServer, launched on first use, and again after its zygote died.
 
     One whose self-check failed is kept, so that its verdict is known at once next time.
     """
     global _SERVER
-    if _SERVER is None or _SERVER.owner != os.getpid() or _SERVER.died():
+    if _SERVER is None or _SERVER.died():
         _SERVER = ForkServer()
     return _SERVER
 
@@ -532,9 +536,20 @@ def choose_starter(start):
 @atexit.register
 def _close_at_exit():
     """Kill the sandbox children first (their close() needs the zygote's reports), then the zygote."""
-    if _SERVER is not None and _SERVER.owner == os.getpid():
+    if _SERVER is not None:
         sandbox.close_all()
         _SERVER.close()
+
+
+def _forget_after_fork():
+    """In a fork of this process (a pool's worker, say): drop the parent's zygote; the fork launches its own."""
+    global _SERVER
+    if _SERVER is not None:
+        _SERVER.forget()
+        _SERVER = None
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 if __name__ == "__main__":

@@ -200,6 +200,28 @@ def test_the_zygote_and_its_children_die_with_a_killed_grader(tmp_path):
         grader.stdout.close()
 
 
+FORKS_ITSELF = """\
+import os, sys
+from grader import forkserver
+parent = forkserver.shared_server()
+assert parent.problem() == ""
+pid = os.fork()
+if pid == 0:
+    own = forkserver.shared_server()
+    ok = own is not parent and own.problem() == "" and own.process.pid != parent.process.pid
+    own.close()
+    os._exit(0 if ok else 1)
+_, status = os.waitpid(pid, 0)
+print(os.WEXITSTATUS(status), parent.died(), parent.problem() == "", parent.process.poll())
+"""
+
+
+@pytest.mark.slow
+def test_a_fork_of_the_grader_launches_its_own_zygote_and_leaves_the_parents_alone():
+    run = subprocess.run([sys.executable, "-c", FORKS_ITSELF], cwd=ROOT, stdout=subprocess.PIPE, check=True)
+    assert run.stdout.decode().split() == ["0", "False", "True", "None"]
+
+
 @pytest.mark.slow
 def test_a_failed_self_check_falls_back_to_fresh_processes_and_says_why(own_server, monkeypatch, tmp_path):
     monkeypatch.setattr(forkserver, "ENGINE", "ThreadedEnginePerDevice")  # a forked child then has threads
