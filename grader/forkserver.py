@@ -327,22 +327,29 @@ class ForkedChild:
         self.pid = pid
         self.args = args  # its command line, as Popen keeps it (for TimeoutExpired)
         self._server = server
+        self._returncode = None
 
     @property
     def returncode(self):
         """None while the child runs, else its exit code, or -N if signal N killed it (as Popen's)."""
-        return self._server.returncode(self.pid, 0)
+        return self.poll()
 
     def poll(self):
         """The return code if the child has ended, else None."""
-        return self.returncode
+        return self._ask(0)
 
     def wait(self, timeout=None):
         """The return code once the child has ended; subprocess.TimeoutExpired after timeout seconds."""
-        code = self._server.returncode(self.pid, timeout)
+        code = self._ask(timeout)
         if code is None:
             raise subprocess.TimeoutExpired(self.args, timeout)
         return code
+
+    def _ask(self, timeout):
+        """The return code, from the server the first time it knows it (waiting up to timeout seconds)."""
+        if self._returncode is None:
+            self._returncode = self._server.returncode(self.pid, timeout)
+        return self._returncode
 
 
 class ForkServer:
@@ -405,12 +412,15 @@ class ForkServer:
                                                                          memory_mb))
 
     def returncode(self, pid, timeout):
-        """pid's return code once the zygote reported its end (waiting up to timeout seconds; None: forever)."""
+        """pid's return code once the zygote reported its end (waiting up to timeout seconds; None: forever).
+
+        Handed out once (the ForkedChild keeps it): a later child may get the same pid.
+        """
         with self._lock:
             deadline = None if timeout is None else time.monotonic() + timeout
             while pid not in self._ended and self._pump(deadline):
                 pass
-            return self._ended.get(pid)
+            return self._ended.pop(pid, None)
 
     def died(self):
         """Whether the zygote passed its self-check and has died since (a new one may be launched)."""
