@@ -1,11 +1,13 @@
 """Wall time of ``python -m grader --solutions`` and of the stubs run, against N x ``python -c "import mxnet"``,
 and what isolation costs: ``--submission`` of a copy of solutions/, isolated and with --no-isolation.
 
-N is the number of chapter modules: the grader starts one child per chapter, each importing
+N is the number of chapter modules: started fresh, the grader's child per chapter each imports
 mxnet, plus its own process; the target is a solutions run under 2x (N imports + the checks).
 The children start together so their imports overlap, so on a machine with free cores the run
-can come in under N imports; isolation's target is at most +10% on --submission. Each figure is
-the median of --repeats runs, interleaved so that load from other processes hits them alike.
+can come in under N imports; isolation's target is at most +10% on --submission. By default the
+children are forked from one process that imported mxnet once (grader.sandbox.forkserver;
+bench/forkserver.py compares both ways). Each figure is the median of --repeats runs, interleaved so
+that load from other processes hits them alike.
 Run: ``python bench/grader.py [--repeats N]``.
 """
 import argparse

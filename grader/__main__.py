@@ -6,8 +6,9 @@ import sys
 import traceback
 
 from grader.report import FORMATS, render, write_atomically
-from grader.runner import (DEFAULT_CTX, DEFAULT_MEMORY_MB, DEFAULT_SANDBOX_USER, DEFAULT_TIMEOUT, SLOW_TIMEOUT_FACTOR,
-                           GraderUsageError, grade)
+from grader.runner import (DEFAULT_CTX, DEFAULT_MEMORY_MB, DEFAULT_SANDBOX_USER, DEFAULT_START, DEFAULT_TIMEOUT,
+                           SLOW_TIMEOUT_FACTOR, GraderUsageError, grade)
+from grader.sandbox.forkserver import START_METHODS
 
 EXIT_ALL_PASSED, EXIT_NOT_ALL_PASSED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -79,6 +80,9 @@ def build_parser():
                            help="run a submission's code without isolation (trusted code only)")
     parser.add_argument("--sandbox-user", default=DEFAULT_SANDBOX_USER, metavar="NAME",
                         help="the user a submission's code runs as when the grader is root (default: %(default)s)")
+    parser.add_argument("--start", choices=START_METHODS, default=DEFAULT_START,
+                        help="how chapter processes start: fork (from one process that imported mxnet once), "
+                        "fresh (a new python each), auto (fork where its self-check passes; default)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress line; the table shows totals only")
     return parser
 
@@ -117,7 +121,7 @@ def main(argv=None):
         report = grade(args.submission or args.folder, args.select, ctx=args.ctx, timeout=args.timeout,
                        memory_mb=args.memory_mb, seed=args.seed, progress=show, slow=args.slow,
                        isolate=isolate, require_isolation=args.require_isolation,
-                       sandbox_user=args.sandbox_user)
+                       sandbox_user=args.sandbox_user, start=args.start)
         text = render(report, args.format)
         if args.quiet and args.format == "table":
             text = text.splitlines()[-1] + "\n"

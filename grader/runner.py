@@ -22,12 +22,13 @@ import pytest
 from grader import checking
 from grader.notebooks.convert import prepare_submission
 from grader.results import ERROR, FAILED, NOT_ATTEMPTED, PASSED, SKIPPED, TIMEOUT, ExerciseResult, GradeReport
-from grader.sandbox import ChapterSandbox, StudentModule, isolation
+from grader.sandbox import ChapterSandbox, StudentModule, forkserver, isolation
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MEMORY_MB = 4096
 MIN_MEMORY_MB = 1024
 DEFAULT_CTX = "cpu"
+DEFAULT_START = "auto"  # fork chapter children from a zygote when its self-check passes, else start them fresh
 SLOW_TIMEOUT_FACTOR = 10  # the queries of a slow (training) exercise get this many times --timeout
 SKIPPED_MESSAGE = "skipped (slow, run with --slow)"
 CHECKS_DIR = Path(__file__).resolve().parent / "checks"
@@ -124,7 +125,7 @@ class GradingSession:
     """The pytest plugin of one grading run: selection, sandboxes, seeds and the results."""
 
     def __init__(self, submission, selection, paths, ctx, timeout, memory_mb, seed, progress, workdir, slow=False,
-                 plan=None):
+                 plan=None, starter=None):
         self.selection, self.paths = selection, paths
         self.ctx, self.seed, self.progress, self.slow = ctx, seed, progress, slow
         self.timeout = timeout
@@ -134,7 +135,8 @@ class GradingSession:
         os.chmod(self.shared, 0o755)
         if plan is not None:
             plan.binds = plan.binds + [self.shared]
-        self.sandboxes = {chapter: ChapterSandbox(submission.folder, chapter, timeout, memory_mb, workdir, plan)
+        self.sandboxes = {chapter: ChapterSandbox(submission.folder, chapter, timeout, memory_mb, workdir, plan,
+                                                   starter)
                           for chapter in selection}
         for chapter, notebook in submission.notebooks.items():
             self.sandboxes[chapter].path = notebook  # messages name the notebook, not the generated module
@@ -330,7 +332,7 @@ def isolation_plan(folder, workdir, isolate, require_isolation, sandbox_user):
 
 def grade(exercises_dir="exercises", select=(), ctx=DEFAULT_CTX, timeout=DEFAULT_TIMEOUT,
           memory_mb=DEFAULT_MEMORY_MB, seed=None, progress=None, checks_dir=CHECKS_DIR, slow=False,
-          isolate=None, require_isolation=False, sandbox_user=DEFAULT_SANDBOX_USER):
+          isolate=None, require_isolation=False, sandbox_user=DEFAULT_SANDBOX_USER, start=DEFAULT_START):
     """Grade the chapter modules (or notebooks) in exercises_dir and return a GradeReport.
 
     select: chapters or exercises ('ch03', 'ch03.linreg', 'ch03_deep_learning_basics'); empty = all.
@@ -342,6 +344,8 @@ def grade(exercises_dir="exercises", select=(), ctx=DEFAULT_CTX, timeout=DEFAULT
     every folder but the project's own exercises/ and solutions/ and ./exercises; the command line
     isolates every --submission). require_isolation: a usage error
     when a layer is missing, before anything is graded. sandbox_user: whom the code runs as when root.
+    start: how chapter children start: 'fork' (from this process's zygote, see grader.sandbox.forkserver),
+    'fresh' (a new python each), or 'auto' (fork, else fresh with a note saying why).
     """
     started = time.monotonic()
     if memory_mb < MIN_MEMORY_MB:
@@ -355,6 +359,9 @@ def grade(exercises_dir="exercises", select=(), ctx=DEFAULT_CTX, timeout=DEFAULT
                                "modules (--submission PATH)" % folder)
     chapters = check_modules(checks_dir)
     selection = parse_selection(list(select), list(chapters))
+    if start not in forkserver.START_METHODS:
+        raise GraderUsageError("--start %s: choose from %s" % (start, ", ".join(forkserver.START_METHODS)))
+    forkserver.launch(start)  # its mxnet import overlaps this process's own (normalise_ctx)
     run_seed = secrets.randbits(32) if seed is None else int(seed)
     with tempfile.TemporaryDirectory(prefix="grader-") as workdir:
         plan, layers = isolation_plan(folder, workdir, isolate, require_isolation, sandbox_user)
@@ -363,15 +370,20 @@ def grade(exercises_dir="exercises", select=(), ctx=DEFAULT_CTX, timeout=DEFAULT
             copy = os.path.join(workdir, "submission", os.path.basename(os.path.abspath(str(folder))))
             isolation.copy_submission(submission.folder, copy, [str(folder), submission.folder])
             submission.folder = copy
-        session = GradingSession(submission, selection, chapters, normalise_ctx(ctx), timeout, memory_mb,
-                                 run_seed, progress, workdir, slow, plan)
+        ctx = normalise_ctx(ctx)
+        try:
+            starter, start_notes = forkserver.choose_starter(start)
+        except forkserver.ForkServerUnavailable as exc:
+            raise GraderUsageError("--start fork: the fork server cannot be used here: %s" % exc)
+        session = GradingSession(submission, selection, chapters, ctx, timeout, memory_mb,
+                                 run_seed, progress, workdir, slow, plan, starter)
         try:
             _run_pytest(session, [chapters[chapter] for chapter in selection])
         finally:
             session.close()
     order = list(chapters)
     results = sorted(session.results, key=lambda result: order.index(result.chapter))
-    return GradeReport(results, time.monotonic() - started, run_seed, submission.notes, layers)
+    return GradeReport(results, time.monotonic() - started, run_seed, submission.notes + start_notes, layers)
 
 
 def grading_session(config):

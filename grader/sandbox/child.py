@@ -144,6 +144,13 @@ def serve(folder, module, request_fd, reply_fd, memory_mb, plan=None):
         protocol.send_reply(reply_fd, reply)
 
 
+def child_command(folder, module, request_fd, reply_fd, memory_mb, plan=None):
+    """The command line of a fresh child for module of folder, talking over request_fd and reply_fd."""
+    command = [sys.executable, "-m", "grader.sandbox", folder, module, "--request-fd", str(request_fd),
+               "--reply-fd", str(reply_fd), "--memory-mb", str(memory_mb)]
+    return command + (["--isolation", plan.to_json()] if plan is not None else [])
+
+
 def child_main(argv=None):
     """Entry point of ``python -m grader.sandbox``: parse the command line and serve."""
     parser = argparse.ArgumentParser(prog="python -m grader.sandbox")

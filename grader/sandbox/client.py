@@ -2,7 +2,8 @@
 
 The child (grader.sandbox.child) imports the student's code under resource limits, isolated when the
 run asks for it (grader.sandbox.isolation), and answers the grader's queries with plain data over a
-dedicated pipe. This side enforces the time limit, notices crashes, kills a child that
+dedicated pipe. It is started fresh (start_fresh) or forked from grader.sandbox.forkserver's zygote,
+which has imported mxnet already; either way it runs child.serve(). This side enforces the time limit, notices crashes, kills a child that
 misbehaves with every process it started, and starts a fresh child for the next query.
 
 Processes the student's code starts: the grader and each child are child subreapers (Linux), so a
@@ -30,7 +31,7 @@ import weakref
 from grader import protocol
 from grader.sandbox import processes
 from grader.sandbox.processes import MARK_VARIABLE
-from grader.sandbox.child import MESSAGE_LIMIT
+from grader.sandbox.child import MESSAGE_LIMIT, child_command
 from grader.sandbox.limits import PR_GET_CHILD_SUBREAPER, PR_SET_CHILD_SUBREAPER, prctl
 
 STARTUP_TIMEOUT = 300.0  # seconds for a child to import mxnet before the student's module is loaded
@@ -99,9 +100,13 @@ def _how_it_ended(returncode):
 class ChapterSandbox:
     """The grader's client for one chapter module's child: start, query, restart after a crash, close."""
 
-    def __init__(self, folder, chapter, timeout, memory_mb, workdir, isolation=None):
+    def __init__(self, folder, chapter, timeout, memory_mb, workdir, isolation=None, starter=None):
+        """isolation: an IsolationPlan the child enters, or None. starter(folder, module, request_fd, reply_fd,
+        memory_mb, plan, cwd, env, log) starts the child and returns a Popen-like handle (pid, returncode,
+        wait); default start_fresh, see grader.sandbox.forkserver."""
         self.folder = os.path.abspath(folder)
-        self.isolation = isolation  # an IsolationPlan the child enters, or None
+        self.isolation = isolation
+        self.starter = starter or start_fresh
         self.chapter = chapter
         self.timeout = timeout
         self.memory_mb = memory_mb
@@ -126,20 +131,17 @@ class ChapterSandbox:
         request_read, self._request_fd = os.pipe()
         self._reply_fd, reply_write = os.pipe()
         self._token = secrets.token_hex(8)  # the value of MARK_VARIABLE in this child's environment
-        command = [sys.executable, "-m", "grader.sandbox", self.folder, self.chapter,
-                   "--request-fd", str(request_read), "--reply-fd", str(reply_write),
-                   "--memory-mb", str(self.memory_mb)]
         self._log_path = os.path.join(self.workdir, "%s.%d.log" % (self.chapter, self.starts))
         cwd = os.path.join(self.workdir, self.chapter)
         os.makedirs(cwd, exist_ok=True)
+        plan = None
         if self.isolation is not None:
-            command += ["--isolation", self.isolation.for_child(self.folder, cwd).to_json()]
-            if self.isolation.uid is not None:
-                os.chown(cwd, self.isolation.uid, self.isolation.gid)  # the child's one writable folder
+            plan = self.isolation.for_child(self.folder, cwd)
+            if plan.uid is not None:
+                os.chown(cwd, plan.uid, plan.gid)  # the child's one writable folder
         with open(self._log_path, "wb") as log:
-            self._proc = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=cwd, env=_child_env(self._token),
-                pass_fds=(request_read, reply_write), start_new_session=True)
+            self._proc = self.starter(self.folder, self.chapter, request_read, reply_write, self.memory_mb, plan,
+                                      cwd, _child_env(self._token), log)
         os.close(request_read)
         os.close(reply_write)
         self.starts += 1
@@ -268,6 +270,17 @@ class ChapterSandbox:
         trace = [line.replace(self.folder + os.sep, os.path.basename(self.folder) + "/") for line in lines
                  if "Fatal Python error" in line or self.folder + os.sep in line]
         return ":\n" + "\n".join(trace[-6:]) if trace else ""
+
+
+def start_fresh(folder, module, request_fd, reply_fd, memory_mb, plan, cwd, env, log):
+    """Start the child as a new ``python -m grader.sandbox`` process in its own session; its Popen.
+
+    plan: the child's IsolationPlan or None; log: the open file that gets the child's stdout and
+    stderr; env: its environment (_child_env).
+    """
+    return subprocess.Popen(child_command(folder, module, request_fd, reply_fd, memory_mb, plan),
+                            stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd=cwd, env=env,
+                            pass_fds=(request_fd, reply_fd), start_new_session=True)
 
 
 def _child_env(token):

@@ -29,6 +29,7 @@ def test_help_teaches_with_examples_and_exit_codes(capsys):
 @pytest.mark.parametrize("argv, error", [
     (["ch42"], "'ch42' matches no chapter"),
     (["--ctx", "gpu:99"], "--ctx gpu:99: gpu(99) is not available"),
+    (["--ctx", "gpu:99", "--start", "fork"], "--ctx gpu:99: gpu(99) is not available"),
     (["--ctx", "tpu"], "unknown context 'tpu'"),
     (["--submission", "no/such/folder"], "no folder no/such/folder"),
     (["--memory-mb", "300"], "--memory-mb 300 is too small"),

@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 from grader.sandbox import ChapterSandbox, StudentModule, StudentTimeout, describe_exception, probe_names
+from grader.sandbox.client import start_fresh
+from grader.sandbox.forkserver import start_forked
 
 
 def raised_by(path, call=None):
@@ -60,9 +62,11 @@ def total(x):
 
 
 @pytest.mark.slow
-def test_a_child_that_stops_reading_times_out_and_the_next_query_gets_a_fresh_one(tmp_path):
+@pytest.mark.parametrize("starter", [start_fresh, start_forked], ids=["fresh", "fork"])
+def test_a_child_that_stops_reading_times_out_and_the_next_query_gets_a_fresh_one(starter, tmp_path):
     (tmp_path / "ch99_stops.py").write_text(STOPS_ITSELF)
-    sandbox = ChapterSandbox(str(tmp_path), "ch99_stops", timeout=1.0, memory_mb=2048, workdir=str(tmp_path))
+    sandbox = ChapterSandbox(str(tmp_path), "ch99_stops", timeout=1.0, memory_mb=2048, workdir=str(tmp_path),
+                             starter=starter)
     student = StudentModule(sandbox, itertools.count())
     try:
         assert student.call("stop_soon", 0.1) == 1

@@ -7,8 +7,12 @@ modules, runs ``python -m grader`` in this process with --format json --output, 
 each exercise's status (``default`` unless listed under ``chapters`` or ``exercises``), message
 fragments, points, the exit code, that the student's output never reached stdout, that the
 report file is the grader's, and that no process is left running: no child of this process (a
-zombie counts) and no process whose command line names the submission, which every fork of a
-sandbox child keeps, even one in a session of its own.
+zombie counts) but the fork server's zygote, no child of that zygote, and no process whose command
+line names the submission, which every sandbox child shows (a forked one rewrites its command line)
+and every fork of it keeps, even one in a session of its own.
+
+Every scenario is graded with children forked from the zygote (--start fork); those in FRESH_TOO,
+whose outcome depends on how a child process starts and ends, also with fresh processes.
 
 expected_outcome.json keys: submission ("solutions"/"exercises" to grade that folder as is),
 select, slow (true: grade with --slow), default, chapters {chapter: status}, exercises {id: status or [statuses]},
@@ -35,7 +39,7 @@ from pathlib import Path
 import pytest
 
 from grader.__main__ import main
-from grader.sandbox import syscalls
+from grader.sandbox import forkserver, syscalls
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted(path for path in (Path(__file__).parent / "scenarios").iterdir() if path.is_dir())
@@ -43,6 +47,10 @@ ISOLATED = [path for path in SCENARIOS if json.loads((path / "expected_outcome.j
 ATTACK_MARK = "attack_was_here"  # the file name tests/grader/scenarios/write_outside tries to create
 NOBODY = 65534
 MS_MOVE = 8192
+FRESH_TOO = {"fork_setsid", "kill_grader_and_siblings", "memory_blowup", "os_exit_at_import", "read_answers_by_path",
+             "segfault", "solutions_isolated", "solutions_pass"}
+RUNS = [(scenario, "fork") for scenario in SCENARIOS] + [
+    (scenario, "fresh") for scenario in SCENARIOS if scenario.name in FRESH_TOO]
 
 
 def build_submission(scenario, expected, tmp_path):
@@ -74,9 +82,13 @@ def _processes():
 
 
 def leftover_processes(folder):
-    """Children of this test process, and processes anywhere whose command line names folder."""
-    return [(pid, command) for pid, parent, command in _processes()
-            if parent == os.getpid() or (str(folder) in command and pid != os.getpid())]
+    """Children of this test process and of its zygote (not the zygote itself), and processes anywhere
+    whose command line names folder."""
+    table = _processes()
+    zygotes = {pid for pid, parent, command in table if parent == os.getpid() and "grader.sandbox.forkserver" in command}
+    return [(pid, command) for pid, parent, command in table
+            if (parent == os.getpid() and pid not in zygotes) or parent in zygotes
+            or (str(folder) in command and pid != os.getpid())]
 
 
 def wait_for(condition, seconds):
@@ -104,6 +116,14 @@ def expected_status(result, expected):
     status = expected.get("exercises", {}).get(
         result["id"], expected.get("chapters", {}).get(result["chapter"], expected["default"]))
     return status if isinstance(status, list) else [status]
+
+
+def skip_unless_forkable(start):
+    """Skip a test of start='fork' where the fork server cannot be used (the reason is the skip's)."""
+    if start == "fork":
+        _, notes = forkserver.choose_starter("auto")
+        if notes:
+            pytest.skip(notes[0])
 
 
 @contextlib.contextmanager
@@ -162,8 +182,10 @@ def run_grader(argv, as_nobody):
     return done.returncode
 
 
-def assert_graded_as_expected(scenario, tmp_path, monkeypatch, capfd, as_nobody=False):
-    """Grade the scenario folder through the command line and check everything its expected_outcome.json says."""
+def assert_graded_as_expected(scenario, tmp_path, monkeypatch, capfd, start="fork", as_nobody=False):
+    """Grade the scenario folder through the command line (children started as start says) and check
+    everything its expected_outcome.json says."""
+    skip_unless_forkable(start)
     expected = json.loads((scenario / "expected_outcome.json").read_text())
     folder = build_submission(scenario, expected, tmp_path)
     output = tmp_path / "results.json"
@@ -175,7 +197,8 @@ def assert_graded_as_expected(scenario, tmp_path, monkeypatch, capfd, as_nobody=
     with attack_targets(tmp_path, monkeypatch) if expected.get("isolated") else contextlib.nullcontext():
         code = run_grader(expected.get("select", []) + (["--slow"] if expected.get("slow") else []) + [
             "--submission", str(folder), "--format", "json", "--output", str(output),
-            "--timeout", str(expected.get("timeout", 2)), "--memory-mb", "2048", "--seed", "7", "--quiet"], as_nobody)
+            "--timeout", str(expected.get("timeout", 2)), "--memory-mb", "2048", "--seed", "7", "--quiet",
+            "--start", start], as_nobody)
 
     assert capfd.readouterr().out == ""
     report = json.loads(output.read_text())
@@ -199,9 +222,9 @@ def assert_graded_as_expected(scenario, tmp_path, monkeypatch, capfd, as_nobody=
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=[path.name for path in SCENARIOS])
-def test_scenario(scenario, tmp_path, monkeypatch, capfd):
-    assert_graded_as_expected(scenario, tmp_path, monkeypatch, capfd)
+@pytest.mark.parametrize("scenario, start", RUNS, ids=["%s-%s" % (path.name, start) for path, start in RUNS])
+def test_scenario(scenario, start, tmp_path, monkeypatch, capfd):
+    assert_graded_as_expected(scenario, tmp_path, monkeypatch, capfd, start)
 
 
 @pytest.mark.slow
@@ -218,14 +241,16 @@ def test_isolated_scenario_as_an_unprivileged_grader(scenario, monkeypatch, capf
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("start", ["fork", "fresh"])
 @pytest.mark.parametrize("signum, exit_code", [(signal.SIGTERM, 130), (signal.SIGKILL, -signal.SIGKILL)])
-def test_no_child_outlives_a_stopped_grader(signum, exit_code, tmp_path):
+def test_no_child_outlives_a_stopped_grader(signum, exit_code, start, tmp_path):
+    skip_unless_forkable(start)
     folder = tmp_path / "submission"
     folder.mkdir()
     looping = tmp_path / "looping"
     (folder / "ch07_optimization.py").write_text("open(%r, 'w').close()\nwhile True:\n    pass\n" % str(looping))
     command = [sys.executable, "-m", "grader", "ch07", "--submission", str(folder), "--timeout", "60",
-               "--no-isolation"]  # the bookkeeping that holds without isolation (an isolated child writes nothing here)
+               "--no-isolation", "--start", start]  # the bookkeeping that holds without isolation
     grader = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         assert wait_for(looping.exists, 60), "the child never reached the student's endless loop"
@@ -235,3 +260,6 @@ def test_no_child_outlives_a_stopped_grader(signum, exit_code, tmp_path):
         grader.kill()
         grader.wait()
     assert_none_left(tmp_path, seconds=10)
+    its_zygote = "grader.sandbox.forkserver\0--socket-fd"
+    assert wait_for(lambda: not [command for _, parent, command in _processes()
+                                 if its_zygote in command and "--parent\0%d\0" % grader.pid in command], 10)
