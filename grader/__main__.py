@@ -13,6 +13,7 @@ EXIT_ALL_PASSED, EXIT_NOT_ALL_PASSED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 13
 
 # Sub-commands: first word -> (module whose main(argv) runs it, one line for --help).
 COMMANDS = {
+    "batch": ("grader.batch.cli", "grade a class: every student's folder or .zip, in parallel, with a gradebook"),
     "notebooks": ("grader.notebooks.generate", "write a Jupyter notebook per chapter module (exercises/*.ipynb)"),
 }
 
