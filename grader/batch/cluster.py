@@ -22,29 +22,28 @@ def grade_task(task, grade_options):
         return StudentGrader(grade_options).answer(task)
 
 
-def _client(address):
-    """A dask.distributed Client connected to the scheduler at address (GraderUsageError without dask)."""
+def _distributed():
+    """The dask.distributed module (GraderUsageError saying how to install it when it is missing)."""
     try:
-        from distributed import Client
+        import distributed
     except ImportError:
         raise GraderUsageError(INSTALL_HINT)
-    try:
-        return Client(address, set_as_default=False, timeout=30)
-    except (OSError, TimeoutError) as exc:
-        raise GraderUsageError("cannot reach the Dask scheduler at %s (%s); start one with `dask scheduler` "
-                               "and pass the address it prints" % (address, exc))
+    return distributed
 
 
 def run_on_cluster(address, tasks, grade_options, on_record):
     """Grade every task on the cluster at address, calling on_record(record) here as each finishes."""
-    from distributed import as_completed
-
-    client = _client(address)
+    distributed = _distributed()
+    try:
+        client = distributed.Client(address, set_as_default=False, timeout=30)
+    except (OSError, TimeoutError) as exc:
+        raise GraderUsageError("cannot reach the Dask scheduler at %s (%s); start one with `dask scheduler` "
+                               "and pass the address it prints" % (address, exc))
     run = uuid.uuid4().hex[:8]
     futures = {client.submit(grade_task, task, grade_options, key="grade-%s-%s" % (run, task["student"]),
                              pure=False): task for task in tasks}
     try:
-        for future in as_completed(futures):
+        for future in distributed.as_completed(futures, loop=client.loop):
             try:
                 kind, payload = future.result()
             except Exception as exc:  # the task itself failed (a worker died, KilledWorker, ...)

@@ -34,13 +34,13 @@ def report_path(output_dir, student, fmt):
 def write_record(output_dir, record, fmt):
     """Write the student's report in fmt, then the record (so a record on disk always has its report)."""
     write_report(output_dir, record, fmt)
+    os.makedirs(os.path.join(output_dir, RESULTS_DIR), exist_ok=True)
     write_atomically(record_path(output_dir, record["student"]), json.dumps(record, indent=2) + "\n")
 
 
 def write_report(output_dir, record, fmt):
     """Render the record's report in fmt into the reports folder."""
     os.makedirs(os.path.join(output_dir, REPORTS_DIR), exist_ok=True)
-    os.makedirs(os.path.join(output_dir, RESULTS_DIR), exist_ok=True)
     write_atomically(report_path(output_dir, record["student"], fmt), render(report_of(record), fmt))
 
 

@@ -84,12 +84,12 @@ def _safe_parts(name):
 
 def _entry_kind(info):
     """'dir', 'file' or the refused kind ('link', 'special') of a zip entry, from its Unix mode if any."""
-    mode = info.external_attr >> 16
+    kind = stat.S_IFMT(info.external_attr >> 16)  # 0 when the zip tool stored no file type
     if info.is_dir():
         return "dir"
-    if mode and stat.S_ISLNK(mode):
+    if kind == stat.S_IFLNK:
         return "link"
-    if mode and not stat.S_ISREG(mode):
+    if kind not in (0, stat.S_IFREG):
         return "special"
     return "file"
 
