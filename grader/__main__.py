@@ -62,17 +62,22 @@ def build_parser():
     parser.set_defaults(folder="exercises")
     parser.add_argument("--format", choices=FORMATS, default="table", help="report format (default: table)")
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE instead of printing it")
+    add_grading_options(parser)
+    parser.add_argument("--seed", type=int, help="reproduce a run: the seed its table footer printed")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress line; the table shows totals only")
+    return parser
+
+
+def add_grading_options(parser):
+    """--ctx, --timeout, --memory-mb and --slow, with grader.grade's defaults (also for `batch`)."""
     parser.add_argument("--ctx", default=DEFAULT_CTX, help="cpu, gpu or gpu:N for exercises that train "
                         "(default: %(default)s)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help="time limit per query to your code (default: %(default)g)")
     parser.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
                         help="memory cap per chapter process (default: %(default)d)")
-    parser.add_argument("--seed", type=int, help="reproduce a run: the seed its table footer printed")
     parser.add_argument("--slow", action="store_true", help="also grade the slow exercises that train a model "
                         "(skipped otherwise; their queries get %d times --timeout)" % SLOW_TIMEOUT_FACTOR)
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress line; the table shows totals only")
-    return parser
 
 
 def progress_line(stream):

@@ -5,11 +5,11 @@ import os
 import signal
 import sys
 
+from grader.__main__ import add_grading_options
 from grader.batch.records import EXTENSIONS
 from grader.batch.run import default_output_dir, grade_class
 from grader.report import FORMATS
-from grader.runner import (CHECKS_DIR, DEFAULT_CTX, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, GraderUsageError,
-                           check_modules, grade, parse_selection)
+from grader.runner import CHECKS_DIR, GraderUsageError, check_modules, grade, parse_selection
 
 EXIT_ALL_GRADED, EXIT_SOME_UNGRADED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -66,13 +66,7 @@ def build_parser():
                         "(default: everything)")
     parser.add_argument("--seed", type=int, help="batch seed: each student's run gets a seed made from it and "
                         "the student id, the same however students are spread over workers")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                        help="time limit per query to a student's code (default: %(default)g)")
-    parser.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
-                        help="memory cap per chapter process (default: %(default)d); mind --jobs times this")
-    parser.add_argument("--ctx", default=DEFAULT_CTX, help="cpu, gpu or gpu:N for exercises that train "
-                        "(default: %(default)s)")
-    parser.add_argument("--slow", action="store_true", help="also grade the slow exercises that train a model")
+    add_grading_options(parser)
     parser.add_argument("--format", choices=FORMATS, default="table",
                         help="format of the per-student reports (default: table, as .%s)" % EXTENSIONS["table"])
     parser.add_argument("--force", action="store_true", help="regrade every student, even those already graded")

@@ -37,10 +37,10 @@ def worker_main(connection, parent_pid, grade_options, scratch):
     """A worker's life: receive tasks on connection, send back ('record', ...) or ('usage', ...) until None."""
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if not _die_with_parent(parent_pid):
-        return
-    grader = StudentGrader(grade_options, scratch)
     try:
+        if not _die_with_parent(parent_pid):
+            return
+        grader = StudentGrader(grade_options, scratch)
         while True:
             task = connection.recv()
             if task is None:

@@ -68,6 +68,27 @@ def _run(tasks, grade_options, jobs, dask_scheduler, on_record):
         WorkerPool(jobs or os.cpu_count() or 1, grade_options, scratch).run(tasks, on_record)
 
 
+def _plan(submissions, output_dir, options, seed, force, batch_seed, fmt):
+    """({student: current record}, tasks to grade, students skipped) for a run over submissions.
+
+    A student is skipped when their record is current and complete (its report is written in fmt if
+    missing); an incomplete current record (a failure to retry) stays in the gradebook until replaced.
+    """
+    current, tasks, skipped = {}, [], []
+    for submission in submissions:
+        record = records.load_record(output_dir, submission.student)
+        is_current = not force and records.is_current(record, submission, options, seed)
+        if is_current:
+            current[submission.student] = record
+        if is_current and record["complete"]:
+            skipped.append(submission.student)
+            if not os.path.exists(records.report_path(output_dir, submission.student, fmt)):
+                records.write_report(output_dir, record, fmt)
+        else:
+            tasks.append(make_task(submission, batch_seed))
+    return current, tasks, skipped
+
+
 def grade_class(submissions_dir, grade_options=None, output_dir=None, jobs=None, seed=None, fmt="table",
                 force=False, dask_scheduler=None, progress=True):
     """Grade every student in submissions_dir and return a ClassResult; KeyboardInterrupt is caught and noted.
@@ -82,19 +103,7 @@ def grade_class(submissions_dir, grade_options=None, output_dir=None, jobs=None,
     submissions = find_submissions(submissions_dir, exclude=[output_dir])
     options = records.options_key(grade_options)
     batch_seed = secrets.randbits(32) if seed is None else int(seed)
-    current, tasks, skipped = {}, [], []
-    for submission in submissions:
-        record = records.load_record(output_dir, submission.student)
-        if not force and record is not None and record["complete"] and records.is_current(
-                record, submission, options, seed):
-            current[submission.student] = record
-            skipped.append(submission.student)
-            if not os.path.exists(records.report_path(output_dir, submission.student, fmt)):
-                records.write_report(output_dir, record, fmt)
-        else:
-            tasks.append(make_task(submission, batch_seed))
-            if record is not None and not force and records.is_current(record, submission, options, seed):
-                current[submission.student] = record  # an incomplete record counts until its retry finishes
+    current, tasks, skipped = _plan(submissions, output_dir, options, seed, force, batch_seed, fmt)
     os.makedirs(output_dir, exist_ok=True)
     bar = _progress_bar(len(tasks), progress)
     graded, with_errors = [], []

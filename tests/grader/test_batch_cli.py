@@ -29,6 +29,7 @@ def test_the_main_help_lists_the_batch_command(capsys):
     (["nowhere"], "no folder nowhere"),
     (["{class}", "--select", "ch42"], "'ch42' matches no chapter"),
     (["{class}", "--jobs", "0"], "--jobs must be at least 1"),
+    (["{class}", "--memory-mb", "300", "-q"], "--memory-mb 300 is too small"),  # found by the first worker
 ])
 def test_usage_errors_exit_2_with_a_message(argv, error, tmp_path, capsys):
     (tmp_path / "class" / "bob").mkdir(parents=True)
