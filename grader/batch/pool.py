@@ -6,10 +6,12 @@ KeyboardInterrupt, so grade() kills the student's sandbox children on the way ou
 alive after STOP_SECONDS is killed. Workers ignore Ctrl-C (the pool decides) and get SIGTERM when the
 batch process dies (Linux PDEATHSIG), so a batch killed with SIGKILL still leaves no worker behind.
 """
+import contextlib
 import ctypes
 import multiprocessing
 import os
 import signal
+import threading
 from multiprocessing.connection import wait
 
 from grader.batch.worker import RETRY_NOTE, StudentGrader, failed_record
@@ -50,6 +52,19 @@ def worker_main(connection, parent_pid, grade_options, scratch):
         return
 
 
+@contextlib.contextmanager
+def _ctrl_c_ignored():
+    """Ignore SIGINT in this process meanwhile (only the main thread can; elsewhere do nothing)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class _Worker:
     """One worker process, its end of the pipe, and the task it is grading (None when idle)."""
 
@@ -57,11 +72,8 @@ class _Worker:
         self.connection, child_end = context.Pipe()
         self.process = context.Process(target=worker_main, name="grader-batch-worker", daemon=True,
                                        args=(child_end, os.getpid(), grade_options, scratch))
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # the new process starts ignoring Ctrl-C
-        try:
+        with _ctrl_c_ignored():  # the new process starts ignoring Ctrl-C
             self.process.start()
-        finally:
-            signal.signal(signal.SIGINT, previous)
         child_end.close()
         self.task = None
 
