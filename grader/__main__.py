@@ -14,6 +14,7 @@ EXIT_ALL_PASSED, EXIT_NOT_ALL_PASSED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 13
 
 # Sub-commands: first word -> (module whose main(argv) runs it, one line for --help).
 COMMANDS = {
+    "batch": ("grader.batch.cli", "grade a class: every student's folder or .zip, in parallel, with a gradebook"),
     "notebooks": ("grader.notebooks.generate", "write a Jupyter notebook per chapter module (exercises/*.ipynb)"),
 }
 
@@ -64,27 +65,34 @@ def build_parser():
     parser.set_defaults(folder="exercises")
     parser.add_argument("--format", choices=FORMATS, default="table", help="report format (default: table)")
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE instead of printing it")
+    isolation = add_grading_options(parser)
+    isolation.add_argument("--no-isolation", dest="isolate", action="store_const", const=False,
+                           help="run a submission's code without isolation (trusted code only)")
+    parser.add_argument("--seed", type=int, help="reproduce a run: the seed its table footer printed")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress line; the table shows totals only")
+    return parser
+
+
+def add_grading_options(parser):
+    """--ctx, --timeout, --memory-mb, --slow, --require-isolation, --sandbox-user and --start, with
+    grader.grade's defaults (also for `batch`); returns the group --require-isolation is in."""
     parser.add_argument("--ctx", default=DEFAULT_CTX, help="cpu, gpu or gpu:N for exercises that train "
                         "(default: %(default)s)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help="time limit per query to your code (default: %(default)g)")
     parser.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
                         help="memory cap per chapter process (default: %(default)d)")
-    parser.add_argument("--seed", type=int, help="reproduce a run: the seed its table footer printed")
     parser.add_argument("--slow", action="store_true", help="also grade the slow exercises that train a model "
                         "(skipped otherwise; their queries get %d times --timeout)" % SLOW_TIMEOUT_FACTOR)
     isolation = parser.add_mutually_exclusive_group()
     isolation.add_argument("--require-isolation", action="store_true",
                            help="exit with code 2 before grading if a layer of isolation is not available")
-    isolation.add_argument("--no-isolation", dest="isolate", action="store_const", const=False,
-                           help="run a submission's code without isolation (trusted code only)")
     parser.add_argument("--sandbox-user", default=DEFAULT_SANDBOX_USER, metavar="NAME",
                         help="the user a submission's code runs as when the grader is root (default: %(default)s)")
     parser.add_argument("--start", choices=START_METHODS, default=DEFAULT_START,
                         help="how chapter processes start: fork (from one process that imported mxnet once), "
                         "fresh (a new python each), auto (fork where its self-check passes; default)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress line; the table shows totals only")
-    return parser
+    return isolation
 
 
 def progress_line(stream):

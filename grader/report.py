@@ -189,7 +189,8 @@ def render(report, fmt):
 
 
 def write_atomically(path, text):
-    """Write text to path through a temporary file in the same folder and os.replace.
+    """Write text (str, or bytes for a binary file) to path through a temporary file in the same folder
+    and os.replace.
 
     Readers never see half a file, and whatever stood at path before (even a file student code
     wrote there during the run) is replaced as a whole. The file gets the mode open() would give it
@@ -200,7 +201,8 @@ def write_atomically(path, text):
     umask = os.umask(0o022)
     os.umask(umask)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
+        binary = isinstance(text, bytes)
+        with os.fdopen(handle, "wb" if binary else "w", encoding=None if binary else "utf-8") as out:
             out.write(text)
             os.fchmod(out.fileno(), 0o666 & ~umask)
         os.replace(temp, path)

@@ -108,12 +108,18 @@ def judge(exc, log, points):
     return status, log.points(), message
 
 
-def exercises_declared(path):
-    """(id, points, hint) of every @exercise(...) in a check module, read without importing it."""
+def exercises_declared(path, slow=True):
+    """(id, points, hint) of every @exercise(...) in a check module, read without importing it.
+
+    slow=False leaves out the slow exercises (@exercise(..., slow=True)), which a run without --slow skips.
+    """
     found = []
     for node in ast.walk(ast.parse(Path(path).read_text(encoding="utf-8"))):
         for decorator in getattr(node, "decorator_list", []):
             if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", None) == "exercise":
+                if not slow and any(keyword.arg == "slow" and getattr(keyword.value, "value", False) is True
+                                    for keyword in decorator.keywords):
+                    continue
                 try:
                     found.append(tuple(ast.literal_eval(arg) for arg in decorator.args[:3]))
                 except ValueError:
