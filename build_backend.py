@@ -18,8 +18,8 @@ SUPPORTED = ((3, 8), (3, 12))
 
 if not SUPPORTED[0] <= sys.version_info[:2] <= SUPPORTED[1]:
     raise SystemExit(
-        "d2lzh-grader supports Python 3.8 to 3.12, not %d.%d: mxnet 1.9.1 needs numpy < 2, and numpy 1.x has "
-        "no wheels for newer Pythons. Fix: create the environment with Python 3.12, e.g. "
+        "d2lzh-grader supports Python 3.8 to 3.12, not %d.%d (mxnet 1.9.1 needs numpy < 2, and numpy 1.x has "
+        "no wheels for Python 3.13+). Fix: create the environment with Python 3.12, e.g. "
         "`python3.12 -m venv .venv` (or `conda create -n d2l python=3.12`)." % sys.version_info[:2]
     )
 
