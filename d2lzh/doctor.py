@@ -28,12 +28,16 @@ Facts.__doc__ = """Everything the checks look at.
 
 python: version tuple; platform, machine: ``sys.platform``, ``platform.machine()``; versions: installed
 distribution name (lower case) -> version; mxnet: the child's report (``error``, ``signal``, ``version``,
-``features`` {name: enabled}, ``num_gpus``); cpu_flags: set of /proc/cpuinfo flags or None;
-environ: environment mapping; data_roots: [(label, folder)] searched for data sets.
+``features`` {name: enabled}, ``num_gpus``, and ``compat_hook`` / ``compat_restored``: whether the start-up
+hook of ``_d2lzh_mxnet_compat`` was in place, and the numpy aliases it restored); cpu_flags: set of
+/proc/cpuinfo flags or None; environ: environment mapping; data_roots: [(label, folder)] searched for data sets.
 """
 
 REPORTED_DISTS = ("numpy", "matplotlib", "gluoncv", "ipython", "matplotlib-inline", "setuptools")
-SUPPORTED_PYTHON = ((3, 8), (3, 11))
+SUPPORTED_PYTHON = ((3, 8), (3, 12))
+# From this Python on no numpy has the aliases mxnet 1.9.1 uses (np.bool, ...): the compat layer gives them back.
+# (Not read from _d2lzh_mxnet_compat, so that the doctor still runs where that module is missing.)
+COMPAT_PYTHON = (3, 12)
 CPU_FLAGS = ("sse4_2", "avx", "avx2", "f16c", "fma")
 X86_MACHINES = ("x86_64", "amd64", "i686", "i386")
 
@@ -58,8 +62,9 @@ CUDA_LIBS = ("libcudart", "libcudnn", "libnvrtc", "libcublas", "libcurand", "lib
 
 _PROBE = """
 import json, sys
+compat = sys.modules.get("_d2lzh_mxnet_compat")  # imported at start-up by d2lzh_mxnet_compat.pth
 sys.path.insert(0, sys.argv[1])
-report = {}
+report = {"compat_hook": bool(compat and compat.hook_installed())}
 try:
     import mxnet as mx
 except BaseException as err:
@@ -69,6 +74,7 @@ else:
     report["features"] = {name: f.enabled for name, f in mx.runtime.Features().items()}
     from d2lzh.devices import num_gpus
     report["num_gpus"] = num_gpus()
+report["compat_restored"] = list(compat.restored) if compat else []
 print(json.dumps(report))
 """
 
@@ -149,27 +155,50 @@ def _mxnet_names(versions):
 
 
 def check_python(facts):
-    """Python 3.8-3.11 is supported (the package refuses to install elsewhere): mxnet 1.9.1 has no newer wheels."""
+    """Python 3.8-3.12 is supported (the package refuses to install elsewhere): mxnet 1.9.1 needs numpy<2."""
     version = facts.python[:2]
     detail = "%s (%s %s)" % (".".join(map(str, facts.python)), facts.platform, facts.machine)
     if SUPPORTED_PYTHON[0] <= version <= SUPPORTED_PYTHON[1]:
         return [Finding("Python", OK, detail, "")]
-    return [Finding("Python", PROBLEM, detail + ": mxnet 1.9.1 supports Python 3.8-3.11",
-                    "create an environment with Python 3.11, e.g. `conda create -n d2l python=3.11`")]
+    return [Finding("Python", PROBLEM, detail + ": d2lzh-grader with mxnet 1.9.1 supports Python 3.8-3.12",
+                    "create an environment with Python 3.12, e.g. `conda create -n d2l python=3.12`")]
 
 
 def check_numpy(facts):
-    """numpy must be < 1.24 for mxnet 1.9.1 (np.bool was removed) and < 2 in any case."""
+    """numpy < 2 for mxnet 1.9.1; before Python 3.12 also < 1.24 (np.bool was removed), from 3.12 on any 1.x."""
     version = facts.versions.get("numpy")
+    new_python = facts.python[:2] >= COMPAT_PYTHON
+    fix = 'pip install "numpy>=1.26,<2"' if new_python else 'pip install "numpy<1.24"'
     if version is None:
-        return [Finding("numpy", PROBLEM, "not installed", 'pip install "numpy<1.24"')]
+        return [Finding("numpy", PROBLEM, "not installed", fix)]
+    if _version_tuple(version) >= (2, 0):
+        return [Finding("numpy", PROBLEM, "%s: mxnet 1.9.1 needs numpy<2" % version, fix)]
+    if new_python:
+        return [Finding("numpy", OK, "%s (the mxnet compat layer gives back the aliases mxnet uses)" % version, "")]
     if _version_tuple(version) < (1, 24):
         return [Finding("numpy", OK, version, "")]
-    fix = 'pip install "numpy<1.24"'
-    if facts.python[:2] >= (3, 12):
-        fix = "numpy<1.24 has no wheels for this Python: use Python 3.11 and " + fix
-    status = PROBLEM if _version_tuple(version) >= (2, 0) or "error" in facts.mxnet else WARN
+    status = PROBLEM if "error" in facts.mxnet else WARN
     return [Finding("numpy", status, "%s: mxnet 1.9.1 is tested with numpy<1.24 (it uses np.bool)" % version, fix)]
+
+
+def check_mxnet_compat(facts):
+    """Whether ``_d2lzh_mxnet_compat`` gives mxnet the numpy aliases it uses (needed from Python 3.12 on), and why."""
+    name = "mxnet compat layer"
+    if facts.python[:2] < COMPAT_PYTHON:
+        return [Finding(name, OK, "inactive: not needed on Python %d.%d, whose numpy (<1.24) still has np.bool, ..."
+                        % facts.python[:2], "")]
+    if not facts.mxnet.get("compat_hook"):
+        return [Finding(name, PROBLEM, "inactive: its start-up hook (d2lzh_mxnet_compat.pth) did not run, so"
+                        " import mxnet fails on numpy 1.24+",
+                        "reinstall this package: pip install -c constraints.txt -e . (and restart Python;"
+                        " in Colab, restart the session)")]
+    restored = facts.mxnet.get("compat_restored") or []
+    numpy = facts.versions.get("numpy", "not installed")
+    if restored:
+        return [Finding(name, OK, "active: numpy %s lacks %s; restored before mxnet was imported"
+                        % (numpy, ", ".join("np." + alias for alias in restored)), "")]
+    return [Finding(name, OK, "installed, restored nothing: numpy %s lacks none of the aliases mxnet uses"
+                    % numpy, "")]
 
 
 def _cuda_needs(versions):
@@ -189,8 +218,10 @@ def _import_failure_fix(error, facts):
         lacks = " (this CPU lacks %s)" % ", ".join(missing) if missing else ""
         return ("the mxnet wheel uses CPU instructions this machine does not have%s: run on a newer CPU or"
                 " in Colab/another machine, or build mxnet from source for this CPU" % lacks)
-    if "has no attribute 'bool'" in error:
-        return 'pip install "numpy<1.24"'
+    if "has no attribute 'bool'" in error:  # numpy 1.24+, and the compat layer did not run or is not needed
+        fix = check_numpy(facts)[0].fix or check_mxnet_compat(facts)[0].fix
+        if fix:
+            return fix
     if "distutils" in error:
         return "pip install setuptools"
     if any(lib in error for lib in CUDA_LIBS):
@@ -322,8 +353,8 @@ def check_data(facts):
     return findings
 
 
-CHECKS = (check_python, check_numpy, check_mxnet, check_cpu, check_plotting, check_optional,
-          check_environment, check_data)
+CHECKS = (check_python, check_numpy, check_mxnet, check_mxnet_compat, check_cpu, check_plotting,
+          check_optional, check_environment, check_data)
 
 
 # ---------------------------------------------------------------- running and rendering

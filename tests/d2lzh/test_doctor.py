@@ -91,12 +91,58 @@ def test_numpy_126_with_a_working_mxnet_is_a_warning():
     assert finding.status == doctor.WARN
 
 
-def test_numpy_pin_on_python_312_says_to_change_python():
-    facts = make_facts(python=(3, 12, 1), versions={"numpy": "1.26.4"}, mxnet={"error": "x"})
-    assert "Python 3.11" in by_name(doctor.check_numpy(facts), "numpy").fix
+PY312_MXNET = dict(HEALTHY_MXNET, compat_hook=True, compat_restored=["bool", "int", "float", "complex", "object",
+                                                                    "str"])
 
 
-@pytest.mark.parametrize("version,status", [((3, 8, 0), "ok"), ((3, 11, 7), "ok"), ((3, 12, 1), "problem"),
+def test_healthy_python_312_with_numpy_126_has_no_problem_or_warning():
+    facts = make_facts(python=(3, 12, 1), versions={"mxnet": "1.9.1", "numpy": "1.26.4", "matplotlib": "3.8"},
+                       mxnet=dict(PY312_MXNET))
+    findings = doctor.run_checks(facts)
+    assert {f.status for f in findings} == {doctor.OK}
+    layer = by_name(findings, "mxnet compat layer")
+    assert layer.detail.startswith("active: numpy 1.26.4 lacks np.bool, np.int,")
+
+
+def test_numpy_2_on_python_312_asks_for_numpy_126():
+    facts = make_facts(python=(3, 12, 1), versions={"numpy": "2.1.0"}, mxnet=dict(PY312_MXNET))
+    finding = by_name(doctor.check_numpy(facts), "numpy")
+    assert finding.status == doctor.PROBLEM and finding.fix == 'pip install "numpy>=1.26,<2"'
+
+
+def test_compat_layer_is_inactive_before_python_312():
+    finding = by_name(doctor.check_mxnet_compat(make_facts()), "mxnet compat layer")
+    assert finding.status == doctor.OK and finding.detail.startswith("inactive: not needed on Python 3.11")
+
+
+def test_missing_compat_hook_on_python_312_is_a_problem_and_says_to_reinstall():
+    error = "AttributeError: module 'numpy' has no attribute 'bool'."
+    facts = make_facts(python=(3, 12, 1), versions={"mxnet": "1.9.1", "numpy": "1.26.4"},
+                       mxnet={"error": error, "compat_hook": False, "compat_restored": []})
+    layer = by_name(doctor.check_mxnet_compat(facts), "mxnet compat layer")
+    assert layer.status == doctor.PROBLEM and "d2lzh_mxnet_compat.pth" in layer.detail
+    assert "pip install -c constraints.txt -e ." in layer.fix
+    mxnet_finding = by_name(doctor.check_mxnet(facts), "mxnet")
+    assert mxnet_finding.status == doctor.PROBLEM and mxnet_finding.fix == layer.fix
+
+
+def test_compat_hook_that_restored_nothing_says_so():
+    facts = make_facts(python=(3, 12, 1), mxnet=dict(HEALTHY_MXNET, compat_hook=True, compat_restored=[]))
+    finding = by_name(doctor.check_mxnet_compat(facts), "mxnet compat layer")
+    assert finding.status == doctor.OK and "restored nothing" in finding.detail
+
+
+def test_doctor_reports_the_compat_layer_of_this_python():
+    report = doctor.probe_mxnet()
+    assert report["compat_hook"] == (sys.version_info >= (3, 12))
+    finding = by_name(doctor.check_mxnet_compat(make_facts(python=tuple(sys.version_info[:3]), mxnet=report,
+                                                           versions={"numpy": np.__version__})),
+                      "mxnet compat layer")
+    assert finding.status == doctor.OK
+    assert finding.detail.startswith("active" if sys.version_info >= (3, 12) else "inactive")
+
+
+@pytest.mark.parametrize("version,status", [((3, 8, 0), "ok"), ((3, 11, 7), "ok"), ((3, 12, 1), "ok"),
                                             ((3, 13, 0), "problem"), ((3, 7, 9), "problem")])
 def test_python_versions(version, status):
     finding = by_name(doctor.check_python(make_facts(python=version)), "Python")

@@ -156,6 +156,14 @@ def test_extract_unpacks_a_normal_archive(tmp_path, make):
     assert (out / "sub" / "inner.txt").read_bytes() == b"content of sub/inner.txt"
 
 
+@pytest.mark.filterwarnings("error")
+def test_extract_tar_gives_no_deprecation_warning(tmp_path):
+    """Python 3.12 warns when extractall is given no filter; extract names the "data" filter where it exists."""
+    archive = make_tar(tmp_path / "archive", ["top.txt"])
+    store.extract(archive, str(tmp_path / "out"))
+    assert (tmp_path / "out" / "top.txt").exists()
+
+
 @pytest.mark.parametrize("make", [make_zip, make_tar])
 @pytest.mark.parametrize("evil", ["../evil.txt", "sub/../../evil.txt", "/tmp/d2lzh_abs_evil.txt"])
 def test_extract_refuses_members_landing_outside_the_folder(tmp_path, make, evil):
