@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 import classroom
-from grader import processes
 from grader.__main__ import main as grader_main
 from grader.batch.run import grade_class
 from grader.batch.worker import student_seed
+from grader.sandbox import processes
 
 SEED = 11
 OPTIONS = ["--select", "ch02", "--seed", str(SEED), "--timeout", "3", "--jobs", "2"]

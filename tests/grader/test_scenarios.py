@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from multiprocessing import resource_tracker
 from pathlib import Path
 
 import pytest
@@ -82,12 +83,14 @@ def _processes():
 
 
 def leftover_processes(folder):
-    """Children of this test process and of its zygote (not the zygote itself), and processes anywhere
-    whose command line names folder."""
+    """Children of this test process and of its zygote (not the zygote itself, nor multiprocessing's
+    resource tracker, which the batch's workers start and which lives as long as this process), and
+    processes anywhere whose command line names folder."""
     table = _processes()
     zygotes = {pid for pid, parent, command in table if parent == os.getpid() and "grader.sandbox.forkserver" in command}
+    helpers = zygotes | {resource_tracker._resource_tracker._pid}
     return [(pid, command) for pid, parent, command in table
-            if (parent == os.getpid() and pid not in zygotes) or parent in zygotes
+            if (parent == os.getpid() and pid not in helpers) or parent in zygotes
             or (str(folder) in command and pid != os.getpid())]
 
 
