@@ -14,6 +14,7 @@ EXIT_ALL_PASSED, EXIT_NOT_ALL_PASSED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 13
 # Sub-commands: first word -> (module whose main(argv) runs it, one line for --help).
 COMMANDS = {
     "notebooks": ("grader.notebooks.generate", "write a Jupyter notebook per chapter module (exercises/*.ipynb)"),
+    "release": ("grader.release", "write the student release into OUT_DIR (no solutions), checked for leaks"),
 }
 
 DESCRIPTION = """\
