@@ -6,8 +6,8 @@ so that ignored build outputs never ship. It is built in a hidden folder next to
 there, and renamed into place only when clean:
 
 - no file of solutions/ is in it (same content, under any name);
-- no line of a solution is in it (a module-level answer constant of any length, or a code line of at
-  least MIN_LINE_CHARS characters: signatures, imports, comments and docstrings are not answers), except
+- no line of a solution is in it (a module-level answer constant, or a code line of at least
+  MIN_LINE_CHARS characters: signatures, imports, comments and docstrings are not answers), except
   lines that are public by design: the book's own code in d2lzh/, and lines a stub's docstring quotes as
   the task (so a line planted in d2lzh/ or in a stub's docstring goes unnoticed: review those by hand);
 - the released grader, run from the release, grades every released stub not attempted (or skipped).
@@ -30,6 +30,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 RELEASED = ("d2lzh", "grader", "exercises", "README.md", "setup.cfg", "pyproject.toml", "build_backend.py",
             "constraints.txt", ".gitignore")
 MIN_LINE_CHARS = 40  # longer than most signatures and idioms (`with autograd.record():`), shorter than answers
+MIN_CONSTANT_CHARS = 12  # an answer constant's line, `ZERO_INIT_MLP = "a"`, but not a bracket line of a long one
 EXPECTED_STATUSES = ("not_attempted", "skipped")
 GRADING_TIMEOUT = 900  # seconds for grading every stub once (about 20 s on 2 cores)
 RELEASE_NOTE = """\
@@ -39,9 +40,9 @@ RELEASE_NOTE = """\
 > are for instructors working in the full project.
 
 """
-EXIT_OK, EXIT_LEAKS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_LEAKS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
-Leak = namedtuple("Leak", "path line text source")  # released file, its line (0: whole file), what, where from
+Leak = namedtuple("Leak", "path where text source")  # released file, its line ('': whole file), what, from where
 
 
 class ReleaseError(Exception):
@@ -57,13 +58,17 @@ class ReleaseRejected(Exception):
 
 def project_files(root):
     """Relative paths of root's files: ``git ls-files`` (tracked, or untracked and not ignored) in a
-    git checkout, else a walk that skips what root's .gitignore names."""
+    git checkout, else (or without git) a walk that skips what root's .gitignore names."""
     root = Path(root)
     if (root / ".git").exists():
-        listed = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--cached", "--others",
-                                 "--exclude-standard"], capture_output=True, check=True).stdout
-        paths = [path for path in listed.decode("utf-8").split("\0") if path]
-        return sorted(path for path in paths if (root / path).is_file())  # tracked files deleted since
+        try:
+            listed = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--cached", "--others",
+                                     "--exclude-standard"], capture_output=True, check=True).stdout
+        except (OSError, subprocess.CalledProcessError):
+            listed = None
+        if listed is not None:
+            paths = [path for path in listed.decode("utf-8").split("\0") if path]
+            return sorted(path for path in paths if (root / path).is_file())  # not tracked files deleted since
     return sorted(_walk(root, _ignore_patterns(root)))
 
 
@@ -75,7 +80,10 @@ def _ignore_patterns(root):
 
 
 def _ignored(name, is_dir, patterns):
-    """Whether a file or folder named name matches a .gitignore pattern ('x/' matches folders only)."""
+    """Whether a file or folder named name matches a .gitignore name pattern ('x/' matches folders only).
+
+    Name patterns are all this project's .gitignore uses; paths inside patterns and '!' are not read.
+    """
     for pattern in patterns:
         if pattern.endswith("/") and not is_dir:
             continue
@@ -184,7 +192,7 @@ def _constant_lines(tree):
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
             try:
                 ast.literal_eval(node.value)
-            except ValueError:
+            except (ValueError, TypeError, SyntaxError):
                 continue
             lines.update(range(node.lineno, node.end_lineno + 1))
     return lines
@@ -206,24 +214,35 @@ def answer_lines(source):
         text = line.strip()
         if not text or number in docstrings or _is_scaffolding(text):
             continue
-        if number in constants or len(text) >= MIN_LINE_CHARS:
+        if len(text) >= (MIN_CONSTANT_CHARS if number in constants else MIN_LINE_CHARS):
             found.setdefault(text, number)
     return found
 
 
-def _readable_text(path):
-    """A released file's text as a reader sees it (a notebook's cells too, JSON escapes undone); None if binary."""
+def _cell_text(cell):
+    """A notebook cell's source and text outputs, as a reader sees them (JSON escapes undone)."""
+    parts = [cell.get("source", "")]
+    for output in cell.get("outputs", []):
+        parts += [output.get("text", ""), output.get("data", {}).get("text/plain", "")]
+    return "\n".join(part if isinstance(part, str) else "".join(part) for part in parts)
+
+
+def _numbered_lines(path):
+    """[(where, line)] of a released file as a reader sees it: 'N' per line, or 'cell C line N' in a
+    notebook; [] for a binary file."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        return None
+        return []
     if path.suffix == ".ipynb":
         try:
-            cells = json.loads(text).get("cells", [])
-            text += "\n" + "\n".join("".join(cell.get("source", "")) for cell in cells)
-        except (ValueError, AttributeError):
-            pass  # not a notebook after all: its raw text is what a reader sees
-    return text
+            cells = [_cell_text(cell) for cell in json.loads(text)["cells"]]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            cells = None  # not a notebook after all: its raw text is what a reader sees
+        if cells is not None:
+            return [("cell %d line %d" % (c, n), line) for c, cell in enumerate(cells, 1)
+                    for n, line in enumerate(cell.splitlines(), 1)]
+    return [(str(n), line) for n, line in enumerate(text.splitlines(), 1)]
 
 
 def _docstrings(source):
@@ -260,14 +279,10 @@ def find_leaks(release, project=PROJECT):
     for name in project_files(release):
         path = release / name
         if _digest(path) in by_digest:
-            leaks.append(Leak(name, 0, "the whole file", str(by_digest[_digest(path)])))
+            leaks.append(Leak(name, "", "the whole file", str(by_digest[_digest(path)])))
             continue
-        text = _readable_text(path)
-        if text is None:
-            continue
-        present = [(answer, where) for answer, where in answers.items() if answer in text]
-        for number, line in enumerate(text.splitlines(), 1):
-            leaks.extend(Leak(name, number, answer, where) for answer, where in present if answer in line)
+        for where, line in _numbered_lines(path):
+            leaks.extend(Leak(name, where, answer, source) for answer, source in answers.items() if answer in line)
     return leaks
 
 
@@ -312,16 +327,17 @@ def grade_release(release, timeout=GRADING_TIMEOUT):
 
 
 def verify(release, project=PROJECT):
-    """ReleaseRejected, naming every problem, unless the release gives no answer away and grades as not
-    attempted; return the number of exercises graded."""
+    """ReleaseRejected, naming each leak (or else each stub that did not grade as not attempted), unless the
+    release gives no answer away and grades as not attempted; return the number of exercises graded."""
     leaks = find_leaks(release, project)
     if leaks:
-        lines = ["  %s: is %s" % (leak.path, leak.source) if leak.line == 0 else
-                 "  %s:%d: %r (%s)" % (leak.path, leak.line, leak.text, leak.source) for leak in leaks]
+        lines = ["  %s: is %s" % (leak.path, leak.source) if not leak.where else
+                 "  %s:%s: %r (%s)" % (leak.path, leak.where, leak.text, leak.source) for leak in leaks]
         raise ReleaseRejected(
             "the release would give away %d answer line(s) or file(s) of solutions/:\n%s\nTake them out of "
             "those files (store an answer as a digest: python -m grader.answers; compute it another way "
-            "than the solution does), then release again." % (len(leaks), "\n".join(lines)))
+            "than the solution does), then release again (the stubs are graded once no answer is found)."
+            % (len(leaks), "\n".join(lines)))
     graded = grade_release(release)
     unexpected = [(exercise_id, status) for exercise_id, status in graded if status not in EXPECTED_STATUSES]
     if not graded or unexpected:
@@ -376,13 +392,15 @@ def _swap_into_place(staging, out):
 DESCRIPTION = """\
 Write what students get into OUT_DIR: the d2lzh package, the grader with its checks, the exercise
 stubs and their notebooks, README.md and what `pip install -c constraints.txt -e .` needs. Never
-solutions/, the project's tests/ (they hold solutions), bench/ or .ci/ (they run the solutions and
-the tests). Files come from `git ls-files`, so .venv, __pycache__ and *.egg-info never ship.
+solutions/, the project's tests/ (they read solutions/ and hold near-solutions), bench/ or .ci/
+(they run the solutions and the tests). Files come from `git ls-files`, so .venv, __pycache__
+and *.egg-info never ship.
 
 Before OUT_DIR appears, the release is checked: no file of solutions/ and no line of one (an
-answer constant, or a code line of %d+ characters that is neither the book's code in d2lzh/ nor
-quoted by a stub's docstring) may be in it, and the released grader, run from the release, must grade every
-stub not attempted (slow ones skipped). Any problem is named, and nothing is written.
+answer constant, or a code line of %d+ characters that is neither the book's code in d2lzh/
+nor quoted by a stub's docstring) may be in it, and the released grader, run from the release,
+must grade every stub not attempted (slow ones skipped). Any problem is named, and nothing is
+written.
 """ % MIN_LINE_CHARS
 
 EPILOG = """\
@@ -397,6 +415,7 @@ exit codes:
   0    released (or, with --check, the release is clean)
   1    the release would give an answer away, or a stub did not grade as not attempted
   2    usage error (OUT_DIR not empty or inside the project, no solutions/ to check against, ...)
+  130  interrupted (Ctrl-C); nothing was written
 """
 
 
@@ -430,4 +449,7 @@ def main(argv=None):
     except ReleaseRejected as exc:
         print("python -m grader release: rejected: %s" % exc, file=sys.stderr)
         return EXIT_LEAKS
+    except KeyboardInterrupt:
+        print("\npython -m grader release: interrupted; nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return EXIT_OK
