@@ -30,7 +30,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 RELEASED = ("d2lzh", "grader", "exercises", "README.md", "setup.cfg", "pyproject.toml", "build_backend.py",
             "constraints.txt", ".gitignore")
 MIN_LINE_CHARS = 40  # longer than most signatures and idioms (`with autograd.record():`), shorter than answers
-MIN_CONSTANT_CHARS = 12  # an answer constant's line, `ZERO_INIT_MLP = "a"`, but not a bracket line of a long one
+MIN_CONSTANT_CHARS = 12  # an answer constant's line (`NAME = "x"`), but not a bracket line of a long one
 EXPECTED_STATUSES = ("not_attempted", "skipped")
 GRADING_TIMEOUT = 900  # seconds for grading every stub once (about 20 s on 2 cores)
 RELEASE_NOTE = """\
