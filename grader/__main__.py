@@ -16,6 +16,7 @@ EXIT_ALL_PASSED, EXIT_NOT_ALL_PASSED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 13
 COMMANDS = {
     "batch": ("grader.batch.cli", "grade a class: every student's folder or .zip, in parallel, with a gradebook"),
     "notebooks": ("grader.notebooks.generate", "write a Jupyter notebook per chapter module (exercises/*.ipynb)"),
+    "release": ("grader.release", "write the student release into OUT_DIR (no solutions), checked for leaks"),
 }
 
 DESCRIPTION = """\

@@ -188,7 +188,8 @@ def test_dot_transpose(student, rng):
 
 
 @exercise("ch02.fill_block", 2,
-          "X[top:top + height, left:left + width] = value: a slice's end is its start plus its length.")
+          "Assign value to a slice of X itself (rows from top, columns from left): a slice's end is "
+          "its start plus its length.")
 def test_fill_block(student, rng):
     rows, cols = int(rng.integers(5, 8)), int(rng.integers(5, 8))
     height, width = int(rng.integers(1, 4)), int(rng.integers(1, 4))

@@ -151,8 +151,8 @@ def test_param_count(student, rng):
     assert_equal(got, sum(int(np.prod(shape)) for shape in shapes), what=f"param_count({in_features}, {widths})")
 
 
-@exercise("ch04.initialize_mixed", 3, "net[0].weight.initialize(init=init.Xavier(), force_reinit=True), and "
-          "init.Constant(value) the same way for net[i].weight, i >= 1.")
+@exercise("ch04.initialize_mixed", 3, "Call initialize on each weight parameter itself: init.Xavier() for "
+          "net[0].weight, init.Constant(value) for net[i].weight with i >= 1, each with force_reinit=True.")
 def test_initialize_mixed(student, rng):
     in_units, widths = int(rng.integers(8, 17)), [int(width) for width in rng.integers(4, 11, size=3)]
     value = round(float(rng.uniform(0.5, 3.0)), 3)

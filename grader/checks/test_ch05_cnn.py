@@ -48,85 +48,77 @@ def _reference_bn_lenet():
     return net
 
 
-def _reference_vgg_block(num_convs, num_channels):
-    """The book's VGG block (section 5.7)."""
+def _stack(*layers):
+    """An nn.HybridSequential of layers, in order."""
     blk = nn.HybridSequential()
-    for _ in range(num_convs):
-        blk.add(nn.Conv2D(num_channels, kernel_size=3, padding=1, activation="relu"))
-    blk.add(nn.MaxPool2D(pool_size=2, strides=2))
+    blk.add(*layers)
     return blk
+
+
+def _relu_conv(num_channels, kernel_size):
+    """A relu convolution that keeps height and width (odd kernel_size, padding kernel_size // 2)."""
+    return nn.Conv2D(num_channels, kernel_size, padding=kernel_size // 2, activation="relu")
+
+
+def _reference_vgg_block(num_convs, num_channels):
+    """The book's VGG block (section 5.7): num_convs 3 x 3 relu convolutions, then 2 x 2 max pooling."""
+    return _stack(*[_relu_conv(num_channels, 3) for _ in range(num_convs)], nn.MaxPool2D(2, 2))
 
 
 def _reference_vgg(conv_arch, num_classes):
     """The book's VGG: one VGG block per (num_convs, num_channels), then three Dense layers."""
-    net = nn.HybridSequential()
-    for num_convs, num_channels in conv_arch:
-        net.add(_reference_vgg_block(num_convs, num_channels))
-    net.add(nn.Dense(4096, activation="relu"), nn.Dropout(0.5), nn.Dense(4096, activation="relu"), nn.Dropout(0.5),
-            nn.Dense(num_classes))
-    return net
+    features = [_reference_vgg_block(*stage) for stage in conv_arch]
+    return _stack(*features, nn.Dense(4096, activation="relu"), nn.Dropout(0.5),
+                  nn.Dense(4096, activation="relu"), nn.Dropout(0.5), nn.Dense(num_classes))
 
 
 def _reference_nin_block(num_channels, kernel_size, strides, padding):
-    """The book's NiN block (section 5.8)."""
-    blk = nn.HybridSequential()
-    blk.add(nn.Conv2D(num_channels, kernel_size, strides, padding, activation="relu"),
-            nn.Conv2D(num_channels, kernel_size=1, activation="relu"),
-            nn.Conv2D(num_channels, kernel_size=1, activation="relu"))
-    return blk
+    """The book's NiN block (section 5.8): the given relu convolution, then two 1 x 1 relu convolutions."""
+    spatial = nn.Conv2D(num_channels, kernel_size, strides=strides, padding=padding, activation="relu")
+    return _stack(spatial, *[_relu_conv(num_channels, 1) for _ in range(2)])
 
 
 def _reference_nin(num_classes):
     """The book's NiN, with num_classes channels in its last block."""
-    net = nn.HybridSequential()
-    net.add(_reference_nin_block(96, kernel_size=11, strides=4, padding=0), nn.MaxPool2D(pool_size=3, strides=2),
-            _reference_nin_block(256, kernel_size=5, strides=1, padding=2), nn.MaxPool2D(pool_size=3, strides=2),
-            _reference_nin_block(384, kernel_size=3, strides=1, padding=1), nn.MaxPool2D(pool_size=3, strides=2),
-            nn.Dropout(0.5), _reference_nin_block(num_classes, kernel_size=3, strides=1, padding=1),
-            nn.GlobalAvgPool2D(), nn.Flatten())
-    return net
+    return _stack(_reference_nin_block(96, kernel_size=11, strides=4, padding=0), nn.MaxPool2D(pool_size=3, strides=2),
+                  _reference_nin_block(256, kernel_size=5, strides=1, padding=2), nn.MaxPool2D(pool_size=3, strides=2),
+                  _reference_nin_block(384, kernel_size=3, strides=1, padding=1), nn.MaxPool2D(pool_size=3, strides=2),
+                  nn.Dropout(0.5), _reference_nin_block(num_classes, kernel_size=3, strides=1, padding=1),
+                  nn.GlobalAvgPool2D(), nn.Flatten())
 
 
 class _ReferenceInception(nn.HybridBlock):
-    """The book's Inception block (section 5.9), hybrid so that GoogLeNet's shapes can be inferred symbolically."""
+    """The book's Inception block (section 5.9), hybrid so that GoogLeNet's shapes can be inferred symbolically:
+    four paths that keep height and width, concatenated on the channel axis in order."""
 
     def __init__(self, c1, c2, c3, c4, **kwargs):
         super().__init__(**kwargs)
         with self.name_scope():
-            self.p1_1 = nn.Conv2D(c1, kernel_size=1, activation="relu")
-            self.p2_1 = nn.Conv2D(c2[0], kernel_size=1, activation="relu")
-            self.p2_2 = nn.Conv2D(c2[1], kernel_size=3, padding=1, activation="relu")
-            self.p3_1 = nn.Conv2D(c3[0], kernel_size=1, activation="relu")
-            self.p3_2 = nn.Conv2D(c3[1], kernel_size=5, padding=2, activation="relu")
-            self.p4_1 = nn.MaxPool2D(pool_size=3, strides=1, padding=1)
-            self.p4_2 = nn.Conv2D(c4, kernel_size=1, activation="relu")
+            self.paths = _stack(_relu_conv(c1, 1),
+                                _stack(_relu_conv(c2[0], 1), _relu_conv(c2[1], 3)),
+                                _stack(_relu_conv(c3[0], 1), _relu_conv(c3[1], 5)),
+                                _stack(nn.MaxPool2D(3, 1, padding=1), _relu_conv(c4, 1)))
 
     def hybrid_forward(self, F, x):
-        return F.concat(self.p1_1(x), self.p2_2(self.p2_1(x)), self.p3_2(self.p3_1(x)), self.p4_2(self.p4_1(x)),
-                        dim=1)
+        return F.concat(*[path(x) for path in self.paths], dim=1)
 
 
 def _reference_googlenet_blocks():
     """The five blocks b1..b5 of the book's GoogLeNet."""
-    def block(*layers):
-        blk = nn.HybridSequential()
-        blk.add(*layers)
-        return blk
-
     def pool():
         return nn.MaxPool2D(pool_size=3, strides=2, padding=1)
 
     inception = _ReferenceInception
     return [
-        block(nn.Conv2D(64, kernel_size=7, strides=2, padding=3, activation="relu"), pool()),
-        block(nn.Conv2D(64, kernel_size=1, activation="relu"),
-              nn.Conv2D(192, kernel_size=3, padding=1, activation="relu"), pool()),
-        block(inception(64, (96, 128), (16, 32), 32), inception(128, (128, 192), (32, 96), 64), pool()),
-        block(inception(192, (96, 208), (16, 48), 64), inception(160, (112, 224), (24, 64), 64),
-              inception(128, (128, 256), (24, 64), 64), inception(112, (144, 288), (32, 64), 64),
-              inception(256, (160, 320), (32, 128), 128), pool()),
-        block(inception(256, (160, 320), (32, 128), 128), inception(384, (192, 384), (48, 128), 128),
-              nn.GlobalAvgPool2D()),
+        _stack(nn.Conv2D(64, kernel_size=7, strides=2, padding=3, activation="relu"), pool()),
+        _stack(nn.Conv2D(64, kernel_size=1, activation="relu"),
+               nn.Conv2D(192, kernel_size=3, padding=1, activation="relu"), pool()),
+        _stack(inception(64, (96, 128), (16, 32), 32), inception(128, (128, 192), (32, 96), 64), pool()),
+        _stack(inception(192, (96, 208), (16, 48), 64), inception(160, (112, 224), (24, 64), 64),
+               inception(128, (128, 256), (24, 64), 64), inception(112, (144, 288), (32, 64), 64),
+               inception(256, (160, 320), (32, 128), 128), pool()),
+        _stack(inception(256, (160, 320), (32, 128), 128), inception(384, (192, 384), (48, 128), 128),
+               nn.GlobalAvgPool2D()),
     ]
 
 
@@ -139,22 +131,19 @@ def _reference_resnet18_stages():
             resnet_block(512, 2)]
 
 
-def _reference_conv_block(num_channels):
-    """BatchNorm, relu, 3 x 3 convolution: the unit of the book's dense block (section 5.12)."""
-    blk = nn.HybridSequential()
-    blk.add(nn.BatchNorm(), nn.Activation("relu"), nn.Conv2D(num_channels, kernel_size=3, padding=1))
-    return blk
+def _bn_relu_conv(num_channels, kernel_size):
+    """BatchNorm, relu, then a convolution that keeps height and width: DenseNet's order (section 5.12)."""
+    return [nn.BatchNorm(), nn.Activation("relu"), nn.Conv2D(num_channels, kernel_size, padding=kernel_size // 2)]
 
 
 class _ReferenceDenseBlock(nn.HybridBlock):
-    """The book's dense block: each conv block's output concatenated to its input."""
+    """The book's dense block: num_convs units of BatchNorm, relu and a 3 x 3 convolution, each unit's output
+    concatenated to its input."""
 
     def __init__(self, num_convs, num_channels, **kwargs):
         super().__init__(**kwargs)
         with self.name_scope():
-            self.net = nn.HybridSequential()
-            for _ in range(num_convs):
-                self.net.add(_reference_conv_block(num_channels))
+            self.net = _stack(*[_stack(*_bn_relu_conv(num_channels, 3)) for _ in range(num_convs)])
 
     def hybrid_forward(self, F, X):
         for blk in self.net:
@@ -164,24 +153,19 @@ class _ReferenceDenseBlock(nn.HybridBlock):
 
 def _reference_transition_block(num_channels):
     """The book's transition block: BatchNorm, relu, 1 x 1 convolution, average pooling with stride 2."""
-    blk = nn.HybridSequential()
-    blk.add(nn.BatchNorm(), nn.Activation("relu"), nn.Conv2D(num_channels, kernel_size=1),
-            nn.AvgPool2D(pool_size=2, strides=2))
-    return blk
+    return _stack(*_bn_relu_conv(num_channels, 1), nn.AvgPool2D(2, 2))
 
 
 def _reference_densenet_stages(num_channels, growth_rate, num_convs_in_dense_blocks):
     """The book's DenseNet up to its last dense block: [stem, block, transition, ..., block]."""
-    stem = nn.HybridSequential()
-    stem.add(nn.Conv2D(num_channels, kernel_size=7, strides=2, padding=3), nn.BatchNorm(), nn.Activation("relu"),
-             nn.MaxPool2D(pool_size=3, strides=2, padding=1))
-    stages = [stem]
-    for i, num_convs in enumerate(num_convs_in_dense_blocks):
-        stages.append(_ReferenceDenseBlock(num_convs, growth_rate))
-        num_channels += num_convs * growth_rate
-        if i != len(num_convs_in_dense_blocks) - 1:
+    stages = [_stack(nn.Conv2D(num_channels, kernel_size=7, strides=2, padding=3), nn.BatchNorm(),
+                     nn.Activation("relu"), nn.MaxPool2D(pool_size=3, strides=2, padding=1))]
+    for index, convs in enumerate(num_convs_in_dense_blocks):
+        if index:  # a transition block between two dense blocks halves the channels
             num_channels //= 2
             stages.append(_reference_transition_block(num_channels))
+        stages.append(_ReferenceDenseBlock(convs, growth_rate))
+        num_channels += convs * growth_rate
     return stages
 
 
@@ -282,7 +266,8 @@ def _pair(got, what):
     return tuple(got)
 
 
-@exercise("ch05.corr2d", 2, "Loop over output positions: Y[i, j] = (X[i:i + h, j:j + w] * K).sum().")
+@exercise("ch05.corr2d", 2,
+          "Loop over output positions: Y[i, j] = (X[i:i + k_h, j:j + k_w] * K).sum(), as the docstring says.")
 def test_corr2d(student, rng):
     X = rng.normal(size=(int(rng.integers(4, 8)), int(rng.integers(4, 8))))
     K = rng.normal(size=(int(rng.integers(1, 4)), int(rng.integers(1, 4))))

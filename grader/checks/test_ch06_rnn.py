@@ -190,8 +190,8 @@ def test_to_onehot(student, rng):
 
 
 @exercise("ch06.rnn", 3,
-          "For each X: H = nd.tanh(nd.dot(X, W_xh) + nd.dot(H, W_hh) + b_h), then append nd.dot(H, W_hq) + b_q; "
-          "return (outputs, (H,)).")
+          "For each X, update H = tanh(X W_xh + H W_hh + b_h) with nd.tanh and nd.dot, then append the output "
+          "H W_hq + b_q; return (outputs, (H,)).")
 def test_rnn(student, rng):
     batch, vocab, hidden, num_outputs, steps = (int(v) for v in rng.integers(2, 7, size=5))
     W_xh, W_hh = rng.normal(scale=0.5, size=(vocab, hidden)), rng.normal(scale=0.5, size=(hidden, hidden))

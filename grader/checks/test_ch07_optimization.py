@@ -352,7 +352,8 @@ def test_adagrad_weakness(student):
 
 
 @exercise("ch07.rmsprop", 2,
-          "s[:] = gamma * s + (1 - gamma) * p.grad.square(); then the AdaGrad step, eps inside the root.")
+          "Write the moving average gamma * s + (1 - gamma) * g * g into s (s[:] = ...); then the AdaGrad step, "
+          "eps inside the root.")
 def test_rmsprop(student, rng):
     hyperparams = {"lr": float(rng.uniform(0.005, 0.05)), "gamma": float(rng.uniform(0.8, 0.99))}
     _check_update(rng, lambda params, grads: student.probe("optimizer_run", "rmsprop", params, grads, hyperparams),
@@ -360,8 +361,8 @@ def test_rmsprop(student, rng):
 
 
 @exercise("ch07.adadelta", 2,
-          "Update s first; g = ((delta + eps).sqrt() / (s + eps).sqrt()) * p.grad (eps in both roots); "
-          "p[:] -= g; then update delta with g.")
+          "Update s first; the step is sqrt(delta + eps) / sqrt(s + eps) * p.grad (eps in both roots); "
+          "subtract it from p in place; then update delta with that step.")
 def test_adadelta(student, rng):
     hyperparams = {"rho": float(rng.uniform(0.8, 0.99))}
     _check_update(rng, lambda params, grads: student.probe("optimizer_run", "adadelta", params, grads, hyperparams,

@@ -452,10 +452,12 @@ def test_conv_transpose_out_shape(student, rng):
 
 
 def _reference_fcn_head(num_classes):
-    """The book's FCN head (section 9.10)."""
+    """The book's FCN head (section 9.10): a 1 x 1 convolution to class scores, then a transposed convolution
+    with kernel 2 s, padding s / 2 and stride s, which multiplies height and width by s = 32 (ResNet-18's
+    downsampling)."""
+    scale = 32
     head = nn.HybridSequential()
-    head.add(nn.Conv2D(num_classes, kernel_size=1),
-             nn.Conv2DTranspose(num_classes, kernel_size=64, padding=16, strides=32))
+    head.add(nn.Conv2D(num_classes, 1), nn.Conv2DTranspose(num_classes, 2 * scale, strides=scale, padding=scale // 2))
     return head
 
 

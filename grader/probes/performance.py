@@ -66,6 +66,16 @@ def _counting_syncs(counter):
             setattr(owner, name, function)
 
 
+def _linear_net_with_sgd(weight, bias, lr, ctxs=None):
+    """An nn.Dense(1) holding weight (1, d) and bias (1,) (on every context of ctxs, or the current one),
+    and a plain SGD gluon.Trainer over its parameters with learning rate lr."""
+    net = nn.Dense(1, in_units=len(weight[0]))
+    net.initialize(ctx=ctxs)
+    net.weight.set_data(nd.array(weight))
+    net.bias.set_data(nd.array(bias))
+    return net, gluon.Trainer(net.collect_params(), optimizer="sgd", optimizer_params={"learning_rate": lr})
+
+
 def linear_epoch_syncs(train_epoch_fn, weight, bias, batches, lr):
     """Run train_epoch_fn(net, trainer, loss, batches) on a linear net, counting host syncs.
 
@@ -73,11 +83,7 @@ def linear_epoch_syncs(train_epoch_fn, weight, bias, batches, lr):
     loss: gluon.loss.L2Loss(); batches: a list of (X, y) NDArray pairs made from the given numpy pairs.
     Returns what the function returned, the number of host syncs it made, and the parameters after it.
     """
-    net = nn.Dense(1, in_units=len(weight[0]))
-    net.initialize()
-    net.weight.set_data(nd.array(weight))
-    net.bias.set_data(nd.array(bias))
-    trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": lr})
+    net, trainer = _linear_net_with_sgd(weight, bias, lr)
     data = [(nd.array(X), nd.array(y)) for X, y in batches]
     nd.waitall()
     with _counting_syncs({"syncs": 0}) as counter:
@@ -129,11 +135,7 @@ def dense_step_on_devices(step_fn, weight, bias, X, y, ctxs, lr):
     The net holds weight (1, d) and bias (1,) on every context; trainer: plain SGD with learning rate
     lr; loss: gluon.loss.L2Loss(). Returns the weight and bias on each context afterwards.
     """
-    net = nn.Dense(1, in_units=len(weight[0]))
-    net.initialize(ctx=list(ctxs))
-    net.weight.set_data(nd.array(weight))
-    net.bias.set_data(nd.array(bias))
-    trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": lr})
+    net, trainer = _linear_net_with_sgd(weight, bias, lr, ctxs=list(ctxs))
     step_fn(net, trainer, gluon.loss.L2Loss(), X, y, list(ctxs))
     return {"weights": [net.weight.data(ctx).asnumpy() for ctx in ctxs],
             "biases": [net.bias.data(ctx).asnumpy() for ctx in ctxs],
