@@ -148,27 +148,49 @@ def attack_targets(base, monkeypatch):
         assert not (folder / ATTACK_MARK).exists(), "the submission wrote into %s" % folder
 
 
-def _reachable_python():
-    """In this (new, private) mount namespace, make the interpreter's install readable by everyone: a folder
-    on its path that others cannot enter (such as /root) is covered by a tmpfs holding only the install."""
-    path, parts = "/", Path(os.path.realpath(sys.base_prefix)).parts[1:]
-    for index, part in enumerate(parts[:-1]):
-        path = os.path.join(path, part)
-        if os.stat(path).st_mode & 0o001 == 0:
-            keep = os.path.join(path, parts[index + 1])
-            staging = tempfile.mkdtemp()
-            syscalls.mount(keep, staging, None, syscalls.MS_BIND | syscalls.MS_REC)
-            syscalls.mount("tmpfs", path, "tmpfs", 0, "mode=755")
-            os.mkdir(keep)
-            syscalls.mount(staging, keep, None, MS_MOVE)
-            return
+def _closed_folders(paths):
+    """{folder others cannot enter: names inside it to keep}, for every such folder on the way to each path
+    (what leads on to the path) and each path itself (all it holds); read as root, which enters them all."""
+    closed = {}
+    for target in paths:
+        parts = Path(os.path.realpath(target)).parts
+        for depth in range(1, len(parts)):
+            folder = os.path.join(*parts[:depth + 1])
+            if os.stat(folder).st_mode & 0o001 == 0:
+                names = parts[depth + 1:depth + 2] or os.listdir(folder)
+                closed.setdefault(folder, set()).update(names)
+    return closed
+
+
+def _reachable(paths):
+    """In this (new, private) mount namespace, make paths reachable by everyone: each folder on their way that
+    others cannot enter (/root, a `mktemp -d`) is covered by a tmpfs holding only what leads to paths."""
+    for folder, names in sorted(_closed_folders(paths).items(), key=lambda item: len(item[0])):
+        staged = {}
+        for name in names:
+            source = os.path.join(folder, name)
+            if os.path.isdir(source):
+                staged[name] = tempfile.mkdtemp()
+            else:
+                handle, staged[name] = tempfile.mkstemp()
+                os.close(handle)
+            syscalls.mount(source, staged[name], None, syscalls.MS_BIND | syscalls.MS_REC)
+        syscalls.mount("tmpfs", folder, "tmpfs", 0, "mode=755")
+        for name, staging in staged.items():
+            place = os.path.join(folder, name)
+            if os.path.isdir(staging):
+                os.mkdir(place)
+            else:
+                open(place, "w").close()
+            syscalls.mount(staging, place, None, MS_MOVE)
 
 
 def _become_nobody():
-    """preexec_fn: a private mount namespace where Python is readable, then the user nobody."""
+    """preexec_fn: a private mount namespace where Python, the virtual environment and the checkout are
+    reachable, then the user nobody."""
     syscalls.unshare(syscalls.CLONE_NEWNS)
     syscalls.mount(None, "/", None, syscalls.MS_REC | syscalls.MS_PRIVATE)
-    _reachable_python()
+    _reachable([sys.base_prefix, sys.prefix, str(ROOT)])
     os.setgroups([])
     os.setresgid(NOBODY, NOBODY, NOBODY)
     os.setresuid(NOBODY, NOBODY, NOBODY)
