@@ -4,6 +4,7 @@
 - ``child``: ``python -m grader.sandbox``: enter isolation, import the student's module, answer queries.
 - ``isolation``: the layers that keep a graded submission from the answers, the grader, other
   submissions and the network (``syscalls`` holds the Linux calls they need).
+- ``forkserver``: the zygote that imports mxnet once and forks each child (``start='fork'``).
 - ``limits``: rlimits and prctl flags; ``processes``: leftover processes found in /proc, killed, reaped.
 """
 __all__ = ["ChapterSandbox", "StudentModule", "StudentStatus", "NotAttempted", "StudentError", "StudentTimeout",
