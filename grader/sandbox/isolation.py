@@ -26,6 +26,7 @@ import shutil
 import signal
 import site
 import sys
+import warnings
 
 from grader.sandbox import limits, syscalls
 
@@ -98,8 +99,14 @@ def off(reason):
 # ==== grader side ==============================================================================
 
 def _try_unshare(flags):
-    """None if a forked process may unshare(flags) here, else the reason it may not."""
-    pid = os.fork()
+    """None if a forked process may unshare(flags) here, else the reason it may not.
+
+    The grader has threads by now (numpy's); Python 3.12 warns about fork() then. The forked child
+    makes one system call and exits: it waits on no lock another thread could have held at fork().
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
     if pid == 0:
         code = 0
         try:
