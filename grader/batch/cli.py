@@ -8,7 +8,7 @@ from grader.__main__ import add_grading_options
 from grader.batch.records import EXTENSIONS
 from grader.batch.run import default_output_dir, grade_class
 from grader.report import FORMATS
-from grader.runner import CHECKS_DIR, GraderUsageError, check_modules, grade, parse_selection
+from grader.runner import CHECKS_DIR, GraderUsageError, check_modules, parse_selection
 
 EXIT_ALL_GRADED, EXIT_SOME_UNGRADED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 

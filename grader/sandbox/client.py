@@ -3,8 +3,9 @@
 The child (grader.sandbox.child) imports the student's code under resource limits, isolated when the
 run asks for it (grader.sandbox.isolation), and answers the grader's queries with plain data over a
 dedicated pipe. It is started fresh (start_fresh) or forked from grader.sandbox.forkserver's zygote,
-which has imported mxnet already; either way it runs child.serve(). This side enforces the time limit, notices crashes, kills a child that
-misbehaves with every process it started, and starts a fresh child for the next query.
+which has imported mxnet already; either way it runs child.serve(). This side enforces the time
+limit, notices crashes, kills a child that misbehaves with every process it started, and starts a
+fresh child for the next query.
 
 Processes the student's code starts: the grader and each child are child subreapers (Linux), so a
 process whose parent exits is re-parented to the child while it lives, else to the grader, instead of
@@ -24,7 +25,6 @@ import os
 import secrets
 import signal
 import subprocess
-import sys
 import time
 import weakref
 

@@ -17,6 +17,7 @@ process). Layers:
   other process), and, in a user namespace of the child's own, RLIMIT_NPROC against fork bombs.
 """
 import dataclasses
+import functools
 import glob
 import importlib.util
 import json
@@ -98,8 +99,10 @@ def off(reason):
 
 # ==== grader side ==============================================================================
 
+@functools.lru_cache(maxsize=None)
 def _try_unshare(flags):
-    """None if a forked process may unshare(flags) here, else the reason it may not.
+    """None if a forked process may unshare(flags) here, else the reason it may not (asked once per process:
+    a batch worker plans every student's isolation, and the machine's answer does not change).
 
     The grader has threads by now (numpy's); Python 3.12 warns about fork() then. The forked child
     makes one system call and exits: it waits on no lock another thread could have held at fork().

@@ -6,7 +6,7 @@ import pytest
 
 from grader.__main__ import main
 from grader.batch import cli
-from grader.runner import GraderUsageError, grade
+from grader.runner import grade
 
 
 def test_help_teaches_the_output_folder_resume_and_exit_codes(capsys):

@@ -87,7 +87,8 @@ def leftover_processes(folder):
     resource tracker, which the batch's workers start and which lives as long as this process), and
     processes anywhere whose command line names folder."""
     table = _processes()
-    zygotes = {pid for pid, parent, command in table if parent == os.getpid() and "grader.sandbox.forkserver" in command}
+    zygotes = {pid for pid, parent, command in table
+               if parent == os.getpid() and "grader.sandbox.forkserver" in command}
     helpers = zygotes | {resource_tracker._resource_tracker._pid}
     return [(pid, command) for pid, parent, command in table
             if (parent == os.getpid() and pid not in helpers) or parent in zygotes
